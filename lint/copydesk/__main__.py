@@ -1,0 +1,5 @@
+"""`python -m copydesk`: the same entry point as the console script."""
+
+from copydesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,209 @@
+"""Settings from [tool.copydesk] in pyproject.toml or .copydesk.toml, validated, and the rules they select."""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePath
+from typing import Any
+
+from copydesk.finding import SEVERITIES
+from copydesk.kinds import OptionError
+from copydesk.registry import Registry, RuleCard
+
+FAIL_LEVELS = ("error", "warning", "info", "never")
+DEFAULT_MAX_BYTES = 25_000_000
+KEYS = {"select", "ignore", "severity", "per-file-ignores", "rules", "fail-on", "model", "preview", "exclude",
+        "max-file-bytes", "extend-rules"}
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message is one line naming the file and key."""
+
+
+@dataclass
+class Settings:
+    select: list[str] = field(default_factory=lambda: ["ALL"])
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fail_on: str = "warning"
+    model: str | None = None
+    preview: bool = False
+    exclude: list[str] = field(default_factory=list)
+    max_file_bytes: int = DEFAULT_MAX_BYTES
+    extend_rules: list[str] = field(default_factory=list)
+    source: Path | None = None  # the file these came from
+    root: Path | None = None  # its folder: per-file-ignores and exclude globs are relative to it
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of strings")
+    return list(value)
+
+
+def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
+    where = str(source) if source else "settings"
+    s = Settings(source=source, root=source.parent if source else None)
+    for key, value in data.items():
+        at = f"{where}: {key!r}"
+        if key not in KEYS:
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(KEYS))})")
+        if key in ("select", "ignore", "exclude", "extend-rules"):
+            setattr(s, key.replace("-", "_"), _strings(value, at))
+        elif key == "severity":
+            if not isinstance(value, dict) or not all(v in SEVERITIES for v in value.values()):
+                raise ConfigError(f"{at} must map rules to one of {', '.join(SEVERITIES)}")
+            s.severity = dict(value)
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{at} must map globs to lists of rules")
+            s.per_file_ignores = {g: _strings(v, f"{at}[{g!r}]") for g, v in value.items()}
+        elif key == "rules":
+            if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+                raise ConfigError(f"{at} must be a table of rule option tables, e.g. [tool.copydesk.rules.DUP001]")
+            s.rules = {k: dict(v) for k, v in value.items()}
+        elif key == "fail-on":
+            if value not in FAIL_LEVELS:
+                raise ConfigError(f"{at} must be one of {', '.join(FAIL_LEVELS)}")
+            s.fail_on = value
+        elif key == "model":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{at} must be a spaCy model package name")
+            s.model = value
+        elif key == "preview":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{at} must be true or false")
+            s.preview = value
+        elif key == "max-file-bytes":
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ConfigError(f"{at} must be a positive integer")
+            s.max_file_bytes = value
+    if s.root:
+        s.extend_rules = [str((s.root / p).resolve()) for p in s.extend_rules]
+    return s
+
+
+def read_config_file(path: Path) -> Settings:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("copydesk", {})
+    elif "tool" in data and "copydesk" in data.get("tool", {}):
+        data = data["tool"]["copydesk"]
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: [tool.copydesk] must be a table")
+    return parse_settings(data, path)
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest .copydesk.toml, or pyproject.toml with a [tool.copydesk] table, at or above start."""
+    folder = start if start.is_dir() else start.parent
+    folder = folder.resolve()
+    for d in (folder, *folder.parents):
+        dotfile = d / ".copydesk.toml"
+        if dotfile.is_file():
+            return dotfile
+        pyproject = d / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                text = pyproject.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if "[tool.copydesk" in text:
+                return pyproject
+    return None
+
+
+@dataclass
+class RuleSet:
+    """The cards that run, with user options and severities applied; per-file ignores still to come."""
+
+    settings: Settings
+    cards: list[RuleCard]
+    registry: Registry
+
+    def for_path(self, path: str) -> list[RuleCard]:
+        ignored: set[str] = set()
+        rel = _relative(path, self.settings.root)
+        for glob, names in self.settings.per_file_ignores.items():
+            if _glob_match(rel, glob):
+                for name in names:
+                    ignored.update(c.code for c in self.registry.resolve(name) or [])
+        return [c for c in self.cards if c.code not in ignored]
+
+
+def _relative(path: str, root: Path | None) -> str:
+    p = Path(path)
+    if root is not None:
+        try:
+            return p.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return p.as_posix()
+
+
+def _glob_match(rel: str, glob: str) -> bool:
+    return fnmatch.fnmatch(rel, glob) or PurePath(rel).match(glob) or fnmatch.fnmatch(PurePath(rel).name, glob)
+
+
+def is_excluded(path: str, settings: Settings, extra: list[str]) -> bool:
+    rel = _relative(path, settings.root)
+    return any(_glob_match(rel, g) or _glob_match(Path(path).as_posix(), g) for g in [*settings.exclude, *extra])
+
+
+def build_rules(registry: Registry, settings: Settings, select: list[str] | None = None,
+                ignore: list[str] | None = None) -> RuleSet:
+    """Resolve select/ignore/severity/options into the list of cards that run. Unknown names are errors."""
+    where = str(settings.source) if settings.source else "command line"
+
+    def resolve(name: str, key: str) -> list[RuleCard]:
+        cards = registry.resolve(name)
+        if cards is None:
+            raise ConfigError(f"{where}: {key} names unknown rule or category {name!r}")
+        return cards
+
+    chosen_select = select if select else settings.select
+    explicit: set[str] = set()
+    selected: dict[str, RuleCard] = {}
+    for name in chosen_select:
+        cards = resolve(name, "select")
+        for c in cards:
+            # Broad selections (ALL, a category) leave preview rules out unless preview is on.
+            if c.status == "preview" and len(cards) > 1 and not settings.preview:
+                continue
+            selected[c.code] = c
+            if len(cards) == 1:
+                explicit.add(c.code)
+    for name in [*settings.ignore, *(ignore or [])]:
+        for c in resolve(name, "ignore"):
+            selected.pop(c.code, None)
+    for name in settings.per_file_ignores.values():
+        for n in name:
+            resolve(n, "per-file-ignores")
+    for name in settings.severity:
+        resolve(name, "severity")
+    for name in settings.rules:
+        resolve(name, "rules")
+    out: list[RuleCard] = []
+    for code, card in sorted(selected.items()):
+        for name, options in settings.rules.items():
+            if card in resolve(name, "rules"):
+                try:
+                    card = card.with_options(options)
+                except OptionError as exc:
+                    raise ConfigError(f"{where}: {exc}") from None
+        for name, level in settings.severity.items():
+            if any(c.code == code for c in resolve(name, "severity")):
+                card = replace(card, severity=level)
+        out.append(card)
+    return RuleSet(settings, out, registry)

@@ -1,0 +1,103 @@
+"""The one way in: lint_article() runs the selected rule cards over a parsed Article and ranks the findings."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+
+from copydesk.document import Article
+from copydesk.finding import Finding
+from copydesk.registry import Registry, RuleCard
+from copydesk.suppress import apply_suppressions, parse_directives
+
+# Kinds that look at the linting itself and so run after suppression.
+AFTER_SUPPRESSION = {"unused_suppression"}
+SEVERITY_WEIGHT = {"error": 10.0, "warning": 4.0, "info": 1.0}
+SCORE_WORDS = 500  # penalties are scaled to an article of this length
+SCORE_HALF = 20.0  # penalty points (per 500 words) that halve the score
+
+
+@dataclass
+class FileResult:
+    path: str
+    words: int = 0
+    score: int | None = 100
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # this file could not be fully checked (exit 2)
+    notices: list[str] = field(default_factory=list)  # worth saying, not failing (binary skipped, bad bytes)
+    skipped: bool = False
+    lines: dict[int, str] = field(default_factory=dict)  # source text of the lines findings start on
+
+    @property
+    def checked(self) -> bool:
+        return not self.skipped and self.score is not None
+
+
+def article_score(findings: list[Finding], words: int) -> int:
+    """0-100: 100 for a clean article, halved by every SCORE_HALF penalty points per 500 words.
+
+    penalty = sum(weight(severity) * confidence), weights error 10, warning 4, info 1;
+    scaled = penalty * 500 / max(words, 500); score = round(100 * SCORE_HALF / (SCORE_HALF + scaled)).
+    """
+    penalty = sum(SEVERITY_WEIGHT[f.severity] * f.confidence for f in findings)
+    scaled = penalty * SCORE_WORDS / max(words, SCORE_WORDS)
+    return round(100 * SCORE_HALF / (SCORE_HALF + scaled))
+
+
+def lint_article(article: Article, cards: list[RuleCard], registry: Registry, model: str | None = None,
+                 debug: bool = False) -> FileResult:
+    """Run the cards over the article: NLP once if any card needs it, suppressions, ranking, score."""
+    result = FileResult(path=article.path, words=article.words, notices=list(article.notices))
+    if any(c.kind_impl.needs_nlp for c in cards) and article.blocks:
+        from copydesk import nlp
+
+        nlp.annotate(article, model)
+    findings: list[Finding] = []
+    regular = [c for c in cards if c.kind not in AFTER_SUPPRESSION]
+    late = [c for c in cards if c.kind in AFTER_SUPPRESSION]
+    for card in regular:
+        findings.extend(_run(card, article, result, debug))
+    directives = parse_directives(article, registry, {c.code for c in cards})
+    findings = apply_suppressions(findings, directives)
+    for card in late:
+        findings.extend(_run(card, article, result, debug))
+    findings = _dedupe(findings)
+    findings.sort(key=Finding.sort_key)
+    result.findings = findings
+    result.lines = {f.line: article.source.line_text(f.line) for f in findings}
+    result.score = article_score(findings, result.words)
+    return result
+
+
+def _run(card: RuleCard, article: Article, result: FileResult, debug: bool) -> list[Finding]:
+    try:
+        return list(card.kind_impl.check(article, card))
+    except Exception as exc:  # a broken kind must not take the other rules down with it
+        if debug:
+            traceback.print_exc()
+        result.errors.append(f"internal error in rule {card.code} ({card.name}): {type(exc).__name__}: {exc}")
+        return []
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen = set()
+    out = []
+    for f in findings:
+        key = (f.code, f.line, f.column, f.end_line, f.end_column)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def lint_text(text: str, path: str = "draft.txt", fmt: str | None = None, select: list[str] | None = None,
+              ignore: list[str] | None = None) -> FileResult:
+    """Library convenience: lint a string with the default rules (or a selection)."""
+    from copydesk.config import Settings, build_rules
+    from copydesk.readers import detect_format, parse_text
+    from copydesk.registry import load_registry
+
+    registry = load_registry()
+    ruleset = build_rules(registry, Settings(), select=select, ignore=ignore)
+    article = parse_text(text, path, fmt or detect_format(path) or "txt")
+    return lint_article(article, ruleset.for_path(path), registry)

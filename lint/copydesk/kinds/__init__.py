@@ -1,0 +1,130 @@
+"""The rule kinds: Python algorithms a YAML rule card names, each a pure function (article, card) -> findings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from copydesk.document import BLOCK_KINDS
+
+# Python 3.11+ keeps the regex parser under re; the old top-level modules warn on import.
+from re import _constants as sre_constants
+from re import _parser as sre_parse
+
+
+class OptionError(ValueError):
+    """An option value that does not fit its declared type."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One card option: its type, default and a line for the docs.
+
+    Types: int, float, bool, str, list[str], regex, list[regex], block-kinds.
+    Patterns are Python `re` syntax (the dialect is stated in docs/rule-cards.md), compiled
+    case-insensitively at load, and refused if they nest unbounded repeats (catastrophic backtracking).
+    """
+
+    type: str
+    default: Any
+    help: str
+    min: float | None = None
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    check: Callable[..., Iterable[Any]]
+    options: dict[str, Option]
+    fields: tuple[str, ...]  # names a card's message template may use
+    needs_nlp: bool = False
+    summary: str = ""
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def kind(name: str, *, options: dict[str, Option] | None = None, fields: tuple[str, ...] = (),
+         needs_nlp: bool = False):
+    """Register a kind function under a name rule cards can use."""
+
+    def register(func):
+        KINDS[name] = Kind(name, func, options or {}, fields, needs_nlp, (func.__doc__ or "").strip().split("\n")[0])
+        return func
+
+    return register
+
+
+def _nested_repeat(tree, inside_repeat: bool = False) -> bool:
+    for op, arg in tree:
+        if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_constants, "POSSESSIVE_REPEAT", None)):
+            lo, hi, sub = arg
+            unbounded = hi == sre_constants.MAXREPEAT or hi > 50
+            if unbounded and inside_repeat:
+                return True
+            if _nested_repeat(sub, inside_repeat or unbounded):
+                return True
+        elif op == sre_constants.SUBPATTERN:
+            if _nested_repeat(arg[-1], inside_repeat):
+                return True
+        elif op == sre_constants.BRANCH:
+            if any(_nested_repeat(b, inside_repeat) for b in arg[1]):
+                return True
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            if _nested_repeat(arg[1], inside_repeat):
+                return True
+    return False
+
+
+def compile_pattern(pattern: str) -> re.Pattern:
+    """Compile a card pattern, refusing ones that could backtrack without end."""
+    if not isinstance(pattern, str) or not pattern:
+        raise OptionError("a pattern must be a non-empty string")
+    try:
+        tree = sre_parse.parse(pattern)
+        compiled = re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise OptionError(f"pattern {pattern!r} does not compile: {exc}") from None
+    if _nested_repeat(list(tree)):
+        raise OptionError(f"pattern {pattern!r} nests unbounded repeats and could backtrack forever")
+    return compiled
+
+
+def coerce_option(opt: Option, value: Any) -> Any:
+    t = opt.type
+    if t == "bool":
+        if not isinstance(value, bool):
+            raise OptionError(f"expected true or false, got {value!r}")
+        return value
+    if t in ("int", "float"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (t == "int" and not isinstance(value, int)):
+            raise OptionError(f"expected a number ({t}), got {value!r}")
+        if opt.min is not None and value < opt.min or opt.max is not None and value > opt.max:
+            raise OptionError(f"{value!r} is outside {opt.min}..{opt.max}")
+        return value
+    if t == "str":
+        if not isinstance(value, str):
+            raise OptionError(f"expected text, got {value!r}")
+        return value
+    if t == "regex":
+        return compile_pattern(value)
+    if t in ("list[str]", "list[regex]", "block-kinds"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise OptionError(f"expected a list of strings, got {value!r}")
+        if t == "list[regex]":
+            return [compile_pattern(v) for v in value]
+        if t == "block-kinds":
+            bad = [v for v in value if v not in BLOCK_KINDS]
+            if bad:
+                raise OptionError(f"unknown block kind(s) {', '.join(bad)}; known: {', '.join(BLOCK_KINDS)}")
+        return list(value)
+    raise OptionError(f"unknown option type {t}")  # pragma: no cover - a programming error
+
+
+def load_kinds() -> dict[str, Kind]:
+    """Import every kind module so each registers itself."""
+    from copydesk.kinds import boilerplate, duplicate, meta  # noqa: F401
+
+    return KINDS

@@ -1,0 +1,239 @@
+"""HTML reader: a CMS fragment or a whole saved page, with the source position of every character."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+from copydesk.document import Article, TextBuilder
+from copydesk.readers import ReaderError
+
+BLOCK_TAGS = {
+    "title": "title", "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
+    "h6": "heading", "p": "paragraph", "figcaption": "caption", "li": "list_item", "dt": "line", "dd": "line",
+    "td": "line", "th": "line", "caption": "caption", "address": "byline",
+}
+# Elements whose contents never reach a reader.
+SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head_only", "iframe", "object", "select"}
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+# Containers that are page furniture rather than the story, on a whole saved page.
+FURNITURE_TAGS = {"nav", "header", "footer", "aside", "form"}
+FURNITURE_NAMES = re.compile(
+    r"(?:^|[-_\s])(?:share|sharing|social|related|recommend\w*|newsletter|subscribe|subscription|signup|cookie\w*|"
+    r"consent|gdpr|comments?|disqus|promo|advert\w*|ads?|sponsor\w*|breadcrumbs?|menu|navbar|nav|footer|header|"
+    r"masthead|sidebar|widget|popular|trending|most-read|paywall|banner|toolbar|outbrain|taboola)(?:$|[-_\s\d])",
+    re.I,
+)
+META_KINDS = {"description": "dek", "og:description": "dek", "twitter:description": "dek", "author": "byline",
+              "keywords": "tags", "news_keywords": "tags", "article:tag": "tags"}
+WS = re.compile(r"\s+")
+
+
+class _Reader(HTMLParser):
+    def __init__(self, article: Article):
+        super().__init__(convert_charrefs=False)
+        self.article = article
+        self.src = article.source
+        self.stack: list[tuple[str, str | None]] = []  # (tag, furniture label or None)
+        self.skip_depth = 0
+        self.current: tuple[str, int, TextBuilder, str | None, str] | None = None
+        self.loose: TextBuilder | None = None  # text outside any block element (a <div>, <span>...)
+        self.loose_region: str | None = None
+        self.quote_depth = 0
+        self.saw_body = False
+        self.saw_main = False
+        self.main_depth = 0
+
+    # -- positions --------------------------------------------------------------------------
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.src.line_starts[line - 1] + col
+
+    def _region(self) -> str | None:
+        for tag, label in reversed(self.stack):
+            if label:
+                return label
+        return None
+
+    # -- text ---------------------------------------------------------------------------------
+    def _target(self) -> TextBuilder:
+        if self.current:
+            return self.current[2]
+        if self.loose is None:
+            self.loose = TextBuilder()
+            self.loose_region = self._region()
+        return self.loose
+
+    def _add_text(self, data: str, start: int) -> None:
+        if self.skip_depth or not data:
+            return
+        target = self._target()
+        pos = 0
+        for m in WS.finditer(data):
+            if m.start() > pos:
+                target.add(data[pos:m.start()], start + pos)
+            if not target.parts or not target.parts[-1].endswith(" "):
+                target.add(" ", start + m.start(), m.end() - m.start())
+            pos = m.end()
+        if pos < len(data):
+            target.add(data[pos:], start + pos)
+
+    def handle_data(self, data: str) -> None:
+        self._add_text(data, self._offset())
+
+    def _add_ref(self, text: str) -> None:
+        if self.skip_depth:
+            return
+        start = self._offset()
+        raw = self.src.text
+        end = raw.find(";", start, start + 40)
+        length = (end + 1 - start) if end >= 0 else len(self.get_starttag_text() or "&")
+        self._target().add(text, start, max(1, length))
+
+    def handle_entityref(self, name: str) -> None:
+        self._add_ref(html.unescape(f"&{name};"))
+
+    def handle_charref(self, name: str) -> None:
+        self._add_ref(html.unescape(f"&#{name};"))
+
+    # -- structure ------------------------------------------------------------------------------
+    def _furniture_label(self, tag: str, attrs: dict) -> str | None:
+        if tag in FURNITURE_TAGS:
+            return tag
+        role = (attrs.get("role") or "").lower()
+        if role in ("navigation", "banner", "contentinfo", "complementary", "search"):
+            return role
+        names = " ".join(filter(None, [attrs.get("class"), attrs.get("id")]))
+        m = FURNITURE_NAMES.search(names) if names else None
+        return m.group(0).strip(" -_").lower() if m else None
+
+    def handle_starttag(self, tag: str, attrs_list) -> None:
+        attrs = {k: (v or "") for k, v in attrs_list}
+        if tag == "body":
+            self.saw_body = True
+        if tag in ("article", "main") or attrs.get("role") == "main":
+            self.saw_main = True
+            self.main_depth += 1
+        if tag == "meta":
+            self._meta(attrs)
+            return
+        if tag in VOID_TAGS:
+            if tag == "br":
+                self._add_text(" ", self._offset())
+            return
+        if tag in SKIP_TAGS:
+            self.skip_depth += 1
+            self.stack.append((tag, None))
+            return
+        label = self._furniture_label(tag, attrs)
+        if self.main_depth and tag not in FURNITURE_TAGS and not attrs.get("role"):
+            label = label if label and label not in ("header", "masthead") else None
+        self.stack.append((tag, label))
+        if tag == "blockquote":
+            self.quote_depth += 1
+        if tag in BLOCK_TAGS or tag in ("div", "section", "blockquote", "figure", "ul", "ol", "table", "tr"):
+            self._flush_loose()
+        if tag in BLOCK_TAGS:
+            self._flush_current()  # nested block elements: the inner one starts a new block
+            kind = BLOCK_TAGS[tag]
+            if kind == "paragraph" and self.quote_depth:
+                kind = "quote"
+            level = int(tag[1]) if kind == "heading" else 0
+            self.current = (tag, level, TextBuilder(), self._region(), kind)
+
+    def handle_startendtag(self, tag, attrs_list) -> None:
+        self.handle_starttag(tag, attrs_list)
+        if tag not in VOID_TAGS:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID_TAGS:
+            return
+        if not any(t == tag for t, _ in self.stack):
+            return  # a stray closing tag; browsers ignore it too
+        while self.stack:
+            open_tag, _ = self.stack.pop()
+            if open_tag in SKIP_TAGS:
+                self.skip_depth -= 1
+            if open_tag == "blockquote":
+                self.quote_depth -= 1
+            if open_tag in ("article", "main"):
+                self.main_depth = max(0, self.main_depth - 1)
+            if self.current and open_tag == self.current[0]:
+                self._flush_current()
+            if open_tag == tag:
+                break
+        if tag in ("div", "section", "figure", "ul", "ol", "table", "tr", "span", "a", "button", "header",
+                   "footer", "nav", "aside", "form", "article", "main", "body"):
+            self._flush_loose()
+
+    def _flush_current(self) -> None:
+        if not self.current:
+            return
+        tag, level, builder, region, kind = self.current
+        self.current = None
+        text, smap = builder.stripped()
+        if not text and kind != "list_item":
+            return
+        if not text and not smap._pieces:
+            return
+        self.article.add_block(kind, text, smap, heading_level=level, region=region,
+                               origin="meta" if kind == "title" else "body")
+
+    def _flush_loose(self) -> None:
+        if self.loose is None:
+            return
+        builder, region = self.loose, self.loose_region
+        self.loose = None
+        text, smap = builder.stripped()
+        if text:
+            self.article.add_block("line", text, smap, region=region)
+
+    def _meta(self, attrs: dict) -> None:
+        key = (attrs.get("name") or attrs.get("property") or "").lower()
+        kind = META_KINDS.get(key)
+        content = attrs.get("content", "")
+        if not kind or not content.strip() or any(b.kind == kind and b.origin == "meta" for b in self.article.blocks):
+            return
+        start = self._offset()
+        tag_text = self.get_starttag_text() or ""
+        value = html.unescape(content).strip()
+        builder = TextBuilder()
+        where = tag_text.find(content)
+        builder.add(value, start + max(0, where), len(content) if where >= 0 else len(tag_text))
+        text, smap = builder.stripped()
+        if kind == "tags":
+            self.article.meta["tags"] = [t.strip() for t in value.split(",") if t.strip()]
+        self.article.add_block(kind, text, smap, origin="meta")
+
+    def close(self) -> None:
+        super().close()
+        self._flush_current()
+        self._flush_loose()
+
+
+UNCLOSED = re.compile(r"<!--(?![\s\S]*?-->)|<(script|style)\b[^>]*>(?![\s\S]*?</\1\s*>)", re.I)
+
+
+def read_html(article: Article) -> None:
+    text = article.source.text
+    bad = UNCLOSED.search(text)
+    if bad:
+        what = "comment" if bad.group(0).startswith("<!--") else f"<{bad.group(1).lower()}> element"
+        line = article.source.position(bad.start())[0]
+        raise ReaderError(f"malformed HTML: unclosed {what} on line {line} would hide the rest of the file")
+    reader = _Reader(article)
+    try:
+        reader.feed(text)
+        reader.close()
+    except (AssertionError, ValueError, IndexError) as exc:  # html.parser's own failures
+        raise ReaderError(f"malformed HTML: {exc}") from None
+    if reader.rawdata.strip():
+        line = article.source.position(len(text) - len(reader.rawdata))[0]
+        raise ReaderError(f"malformed HTML: unterminated markup on line {line}")
+    article.whole_page = reader.saw_body
+    article.meta["has_main"] = reader.saw_main
+    title = next((b for b in article.blocks if b.kind == "title"), None)
+    if title:
+        article.meta.setdefault("title", title.text)

@@ -1,0 +1,274 @@
+"""Loads and validates the YAML rule cards; every problem in every card is reported at once."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from copydesk.finding import SEVERITIES
+from copydesk.kinds import Kind, OptionError, coerce_option, load_kinds
+
+CATEGORIES = {
+    "duplication": ("DUP", "the same text twice: captions, paragraphs, sentences, summaries that restate the body"),
+    "relevance": ("REL", "text that belongs to another story, or claims the article does not support"),
+    "boilerplate": ("BOI", "page furniture left in the draft: navigation, widgets, prompts"),
+    "structure": ("STR", "broken article shape: competing headlines, empty items, dumped tag lists"),
+    "neutrality": ("NEU", "the reporter's own opinion: loaded adverbs and adjectives outside quotes"),
+    "sourcing": ("SRC", "claims pinned on nobody: unnamed experts, critics, concerns"),
+    "consistency": ("CON", "the same thing named two ways; relative times with no dateline"),
+    "readability": ("REA", "sentences and paragraphs too hard to read"),
+    "grammar": ("GRM", "grammar and capitalisation"),
+}
+STATUSES = ("stable", "preview")
+CARD_KEYS = {"code", "name", "category", "kind", "severity", "message", "options", "why", "examples", "status",
+             "confidence"}
+REQUIRED_KEYS = ("code", "name", "category", "kind", "severity", "message", "why", "examples")
+
+
+class RegistryError(Exception):
+    """One or more rule cards are broken; `problems` lists each as one line."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class RuleCard:
+    code: str
+    name: str
+    category: str
+    kind: str
+    severity: str
+    message: str
+    why: str
+    examples: dict[str, list[dict[str, str]]]
+    options: dict[str, Any] = field(default_factory=dict)
+    raw_options: dict[str, Any] = field(default_factory=dict)
+    status: str = "stable"
+    confidence: float = 1.0
+    path: str = ""
+
+    @property
+    def kind_impl(self) -> Kind:
+        return load_kinds()[self.kind]
+
+    def render_message(self, values: dict[str, Any]) -> str:
+        return self.message.format_map(_Defaulting(values))
+
+    def with_options(self, overrides: dict[str, Any]) -> "RuleCard":
+        """A copy with user options applied (validated like the card's own)."""
+        kind = self.kind_impl
+        options = dict(self.options)
+        raw = dict(self.raw_options)
+        for key, value in overrides.items():
+            if key not in kind.options:
+                raise OptionError(f"rule {self.code} ({self.name}) has no option {key!r}; "
+                                  f"options: {', '.join(sorted(kind.options)) or 'none'}")
+            try:
+                options[key] = coerce_option(kind.options[key], value)
+            except OptionError as exc:
+                raise OptionError(f"rule {self.code} option {key!r}: {exc}") from None
+            raw[key] = value
+        copy = RuleCard(**{**self.__dict__, "options": options, "raw_options": raw})
+        return copy
+
+
+class _Defaulting(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@dataclass
+class Registry:
+    cards: list[RuleCard]
+    redirects: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_key: dict[str, RuleCard] = {}
+        for card in self.cards:
+            self.by_key[card.code.upper()] = card
+            self.by_key[card.name.lower()] = card
+
+    def lookup(self, key: str) -> RuleCard | None:
+        key = self.redirects.get(key, self.redirects.get(key.upper(), key))
+        return self.by_key.get(key.upper()) or self.by_key.get(key.lower())
+
+    def resolve(self, selector: str) -> list[RuleCard] | None:
+        """Cards matched by a code, a name, a category, a code prefix (DUP) or ALL; None if nothing matches."""
+        if selector.upper() == "ALL":
+            return list(self.cards)
+        card = self.lookup(selector)
+        if card:
+            return [card]
+        if selector.lower() in CATEGORIES:
+            return [c for c in self.cards if c.category == selector.lower()]
+        prefixed = [c for c in self.cards if c.code.upper().startswith(selector.upper())]
+        return prefixed or None
+
+
+def default_rules_dir() -> Path:
+    """The checkout's rules/ in an editable install (so edits apply at once), else the wheel's copy."""
+    here = Path(__file__).resolve().parent
+    checkout = here.parents[1]
+    if (checkout / "rules").is_dir() and (checkout / "pyproject.toml").is_file():
+        return checkout / "rules"
+    return here / "rules"
+
+
+def _check_template(message: str, kind: Kind) -> str | None:
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(message) if f}
+    except ValueError as exc:
+        return f"message template is malformed: {exc}"
+    unknown = sorted(n for n in names if n.split(".")[0].split("[")[0] not in kind.fields)
+    if unknown:
+        return f"message uses unknown field(s) {', '.join(unknown)}; this kind offers: {', '.join(kind.fields) or 'none'}"
+    return None
+
+
+def _examples(value: Any, where: str, problems: list[str]) -> dict[str, list[dict[str, str]]]:
+    out: dict[str, list[dict[str, str]]] = {"fail": [], "pass": []}
+    if not isinstance(value, dict):
+        problems.append(f"{where}: examples must be a mapping with 'fail' and 'pass' lists")
+        return out
+    for key in value:
+        if key not in out:
+            problems.append(f"{where}: examples has unknown key {key!r} (expected fail, pass)")
+    for key in ("fail", "pass"):
+        items = value.get(key)
+        if not isinstance(items, list) or not items:
+            problems.append(f"{where}: examples.{key} needs at least one example")
+            continue
+        for item in items:
+            if isinstance(item, str):
+                out[key].append({"text": item, "format": "txt"})
+            elif isinstance(item, dict) and isinstance(item.get("text"), str) and item.get("format", "txt") in ("txt", "md", "html"):
+                out[key].append({"text": item["text"], "format": item.get("format", "txt")})
+            else:
+                problems.append(f"{where}: examples.{key} items must be text or {{text, format: txt|md|html}}")
+    return out
+
+
+def parse_card(data: Any, where: str, kinds: dict[str, Kind], problems: list[str]) -> RuleCard | None:
+    if not isinstance(data, dict):
+        problems.append(f"{where}: a rule card must be a YAML mapping")
+        return None
+    before = len(problems)
+    for key in sorted(set(data) - CARD_KEYS):
+        problems.append(f"{where}: unknown key {key!r}")
+    for key in REQUIRED_KEYS:
+        if key not in data:
+            problems.append(f"{where}: missing required key {key!r}")
+    code = str(data.get("code", ""))
+    category = data.get("category")
+    if category is not None and category not in CATEGORIES:
+        problems.append(f"{where}: unknown category {category!r}; categories: {', '.join(CATEGORIES)}")
+    elif category and code and not code.startswith(CATEGORIES[category][0]):
+        problems.append(f"{where}: code {code!r} must start with {CATEGORIES[category][0]} for category {category}")
+    if code and not (code[:3].isalpha() and code[3:].isdigit() and len(code) == 6):
+        problems.append(f"{where}: code {code!r} must be three letters and three digits, e.g. DUP001")
+    name = data.get("name")
+    if name is not None and (not isinstance(name, str) or not name.replace("-", "").isalnum() or name != name.lower()):
+        problems.append(f"{where}: name {name!r} must be lowercase words joined by hyphens")
+    if data.get("severity") is not None and data.get("severity") not in SEVERITIES:
+        problems.append(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
+    status = data.get("status", "stable")
+    if status not in STATUSES:
+        problems.append(f"{where}: status must be one of {', '.join(STATUSES)}")
+    confidence = data.get("confidence", 1.0)
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 < confidence <= 1:
+        problems.append(f"{where}: confidence must be a number in (0, 1]")
+    kind = kinds.get(data.get("kind")) if isinstance(data.get("kind"), str) else None
+    if "kind" in data and kind is None:
+        problems.append(f"{where}: unknown kind {data.get('kind')!r}; kinds: {', '.join(sorted(kinds))}")
+    options: dict[str, Any] = {}
+    raw_options = data.get("options") or {}
+    if not isinstance(raw_options, dict):
+        problems.append(f"{where}: options must be a mapping")
+        raw_options = {}
+    if kind:
+        for key, value in raw_options.items():
+            if key not in kind.options:
+                problems.append(f"{where}: unknown option {key!r} for kind {kind.name}; options: "
+                                f"{', '.join(sorted(kind.options)) or 'none'}")
+                continue
+            try:
+                options[key] = coerce_option(kind.options[key], value)
+            except OptionError as exc:
+                problems.append(f"{where}: option {key!r}: {exc}")
+        for key, opt in kind.options.items():
+            if key not in options:
+                options[key] = coerce_option(opt, opt.default) if opt.default is not None else None
+        if isinstance(data.get("message"), str):
+            bad = _check_template(data["message"], kind)
+            if bad:
+                problems.append(f"{where}: {bad}")
+    for key in ("message", "why"):
+        if key in data and (not isinstance(data[key], str) or not data[key].strip()):
+            problems.append(f"{where}: {key} must be non-empty text")
+    examples = _examples(data.get("examples"), where, problems) if "examples" in data else {}
+    if len(problems) > before:
+        return None
+    return RuleCard(code=code, name=name, category=category, kind=kind.name, severity=data["severity"],
+                    message=data["message"].strip(), why=" ".join(data["why"].split()), examples=examples,
+                    options=options, raw_options=dict(raw_options), status=status, confidence=float(confidence),
+                    path=where)
+
+
+def load_cards(dirs: list[Path]) -> Registry:
+    """Read every *.yaml card under the given folders; raise RegistryError listing all problems."""
+    kinds = load_kinds()
+    problems: list[str] = []
+    cards: list[RuleCard] = []
+    redirects: dict[str, str] = {}
+    for root in dirs:
+        if not root.is_dir():
+            problems.append(f"{root}: rules folder not found")
+            continue
+        redirect_file = root / "redirects.yaml"
+        if redirect_file.is_file():
+            data = yaml.safe_load(redirect_file.read_text(encoding="utf-8")) or {}
+            if not isinstance(data, dict):
+                problems.append(f"{redirect_file}: must map old codes or names to new ones")
+            else:
+                redirects.update({str(k): str(v) for k, v in data.items()})
+        for path in sorted(root.rglob("*.y*ml")):
+            if path.name == "redirects.yaml":
+                continue
+            where = str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                problems.append(f"{where}: not valid YAML: {str(exc).splitlines()[0]}")
+                continue
+            card = parse_card(data, where, kinds, problems)
+            if card:
+                if path.parent.name != card.category and path.parent.name in CATEGORIES:
+                    problems.append(f"{where}: card of category {card.category} sits in folder {path.parent.name}/")
+                cards.append(card)
+    seen: dict[str, str] = {}
+    for card in cards:
+        for key in (card.code, card.name):
+            if key in seen:
+                problems.append(f"{card.path}: {key} is already used by {seen[key]}")
+            seen[key] = card.path
+    for old, new in redirects.items():
+        if old in seen:
+            problems.append(f"redirects.yaml: {old} is redirected but still names a live rule")
+        if new not in seen:
+            problems.append(f"redirects.yaml: {old} redirects to unknown rule {new}")
+    if problems:
+        raise RegistryError(problems)
+    cards.sort(key=lambda c: c.code)
+    return Registry(cards, redirects)
+
+
+@lru_cache(maxsize=8)
+def load_registry(extra_dirs: tuple[str, ...] = ()) -> Registry:
+    return load_cards([default_rules_dir(), *(Path(d) for d in extra_dirs)])

@@ -1,0 +1,32 @@
+"""JSON report, version 1 (schema in docs/json-report.md): every file checked, with or without findings."""
+
+from __future__ import annotations
+
+import json
+from typing import IO
+
+from copydesk import __version__
+
+SCHEMA_VERSION = 1
+
+
+def render(results, summary, out: IO[str], **_options) -> None:
+    doc = {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "copydesk", "version": __version__},
+        "files": [
+            {
+                "path": r.path,
+                "words": r.words,
+                "score": r.score,
+                "findings": [f.to_json() for f in r.findings],
+                "errors": r.errors,
+                "notices": r.notices,
+                "skipped": r.skipped,
+            }
+            for r in results
+        ],
+        "summary": summary.to_json(),
+    }
+    json.dump(doc, out, ensure_ascii=False, indent=2)
+    out.write("\n")
