@@ -6,7 +6,7 @@ import html
 import re
 from html.parser import HTMLParser
 
-from copydesk.document import Article, TextBuilder
+from copydesk.document import Article, SourceMap, TextBuilder
 from copydesk.readers import ReaderError
 
 BLOCK_TAGS = {
@@ -25,6 +25,9 @@ FURNITURE_NAMES = re.compile(
     r"masthead|sidebar|widget|popular|trending|most-read|paywall|banner|toolbar|outbrain|taboola)(?:$|[-_\s\d])",
     re.I,
 )
+# Elements that end a run of loose text (text not inside any block element).
+CONTAINER_TAGS = {"div", "section", "blockquote", "figure", "ul", "ol", "table", "tr", "header", "footer", "nav",
+                  "aside", "form", "article", "main", "body", "html"}
 META_KINDS = {"description": "dek", "og:description": "dek", "twitter:description": "dek", "author": "byline",
               "keywords": "tags", "news_keywords": "tags", "article:tag": "tags"}
 WS = re.compile(r"\s+")
@@ -37,7 +40,7 @@ class _Reader(HTMLParser):
         self.src = article.source
         self.stack: list[tuple[str, str | None]] = []  # (tag, furniture label or None)
         self.skip_depth = 0
-        self.current: tuple[str, int, TextBuilder, str | None, str] | None = None
+        self.current: tuple | None = None  # (tag, level, builder, region, kind, tag offset, tag length)
         self.loose: TextBuilder | None = None  # text outside any block element (a <div>, <span>...)
         self.loose_region: str | None = None
         self.quote_depth = 0
@@ -68,6 +71,8 @@ class _Reader(HTMLParser):
     def _add_text(self, data: str, start: int) -> None:
         if self.skip_depth or not data:
             return
+        if not self.current and self.loose is None and not data.strip():
+            return  # whitespace between elements is not text
         target = self._target()
         pos = 0
         for m in WS.finditer(data):
@@ -132,7 +137,7 @@ class _Reader(HTMLParser):
         self.stack.append((tag, label))
         if tag == "blockquote":
             self.quote_depth += 1
-        if tag in BLOCK_TAGS or tag in ("div", "section", "blockquote", "figure", "ul", "ol", "table", "tr"):
+        if label or tag in BLOCK_TAGS or tag in CONTAINER_TAGS:
             self._flush_loose()
         if tag in BLOCK_TAGS:
             self._flush_current()  # nested block elements: the inner one starts a new block
@@ -140,7 +145,8 @@ class _Reader(HTMLParser):
             if kind == "paragraph" and self.quote_depth:
                 kind = "quote"
             level = int(tag[1]) if kind == "heading" else 0
-            self.current = (tag, level, TextBuilder(), self._region(), kind)
+            self.current = (tag, level, TextBuilder(), self._region(), kind, self._offset(),
+                            len(self.get_starttag_text() or ""))
 
     def handle_startendtag(self, tag, attrs_list) -> None:
         self.handle_starttag(tag, attrs_list)
@@ -164,20 +170,20 @@ class _Reader(HTMLParser):
                 self._flush_current()
             if open_tag == tag:
                 break
-        if tag in ("div", "section", "figure", "ul", "ol", "table", "tr", "span", "a", "button", "header",
-                   "footer", "nav", "aside", "form", "article", "main", "body"):
+        if tag in CONTAINER_TAGS or tag in FURNITURE_TAGS:
             self._flush_loose()
 
     def _flush_current(self) -> None:
         if not self.current:
             return
-        tag, level, builder, region, kind = self.current
+        tag, level, builder, region, kind, tag_at, tag_len = self.current
         self.current = None
         text, smap = builder.stripped()
         if not text and kind != "list_item":
             return
-        if not text and not smap._pieces:
-            return
+        if not text:  # an empty list item: point at its tag, so structure rules can report it
+            smap = SourceMap()
+            smap.add(0, 0, tag_at, max(1, tag_len))
         self.article.add_block(kind, text, smap, heading_level=level, region=region,
                                origin="meta" if kind == "title" else "body")
 

@@ -48,7 +48,8 @@ def _read_front_matter(article: Article, start: int, end: int) -> None:
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # Where the broken construct began (context) is more useful than where the parser gave up.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         where = f" on line {article.source.position(start)[0] + mark.line}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ReaderError(f"malformed front matter{where}: {problem}") from None

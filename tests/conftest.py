@@ -1,0 +1,70 @@
+"""Shared test helpers: no network anywhere, a real CLI in a subprocess, and small draft writers."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NONET = Path(__file__).resolve().parent / "nonet"
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch, request):
+    """Linting must never touch the network: every socket connect fails inside the test process."""
+    if request.node.get_closest_marker("network"):
+        return
+
+    def refuse(*_a, **_k):
+        raise OSError("network access is blocked in copydesk's tests")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def cli_env(extra: dict | None = None) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(NONET), env.get("PYTHONPATH")]))
+    env.pop("NO_COLOR", None)
+    env.update(extra or {})
+    return env
+
+
+def run_cli(*args: str, cwd: Path | None = None, stdin: bytes | None = None, env: dict | None = None,
+            timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run the real `copydesk` in a subprocess with sockets blocked."""
+    return subprocess.run([sys.executable, "-m", "copydesk", *args], cwd=cwd, input=stdin, capture_output=True,
+                          env=cli_env(env), timeout=timeout)
+
+
+def check_json(*paths: str, cwd: Path | None = None, extra: tuple[str, ...] = ()) -> tuple[dict, subprocess.CompletedProcess]:
+    proc = run_cli("check", "--format", "json", *extra, *paths, cwd=cwd)
+    assert proc.stdout, proc.stderr.decode()
+    return json.loads(proc.stdout), proc
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def span_text(source: str, f: dict) -> str:
+    """The source text a finding's (line, column, end_line, end_column) points at."""
+    lines = source.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    a = starts[f["line"] - 1] + f["column"] - 1
+    b = starts[f["end_line"] - 1] + f["end_column"] - 1
+    return source[a:b]
