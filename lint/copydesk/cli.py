@@ -185,7 +185,7 @@ def cmd_check(args) -> int:
             results.append(FileResult(path=display, score=None, errors=[str(exc)]))
             continue
         results.append(lint_article(article, ruleset.for_path(display), ruleset.registry, model=settings.model,
-                                    debug=args.debug))
+                                    debug=args.debug, nlp_max_chars=settings.max_nlp_chars))
         del article  # keep memory flat over thousands of files
     for r in results:
         for n in r.notices:

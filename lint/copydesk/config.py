@@ -15,7 +15,7 @@ from copydesk.registry import Registry, RuleCard
 FAIL_LEVELS = ("error", "warning", "info", "never")
 DEFAULT_MAX_BYTES = 25_000_000
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "rules", "fail-on", "model", "preview", "exclude",
-        "max-file-bytes", "extend-rules"}
+        "max-file-bytes", "max-nlp-chars", "extend-rules"}
 
 
 class ConfigError(Exception):
@@ -34,6 +34,7 @@ class Settings:
     preview: bool = False
     exclude: list[str] = field(default_factory=list)
     max_file_bytes: int = DEFAULT_MAX_BYTES
+    max_nlp_chars: int = 1_000_000
     extend_rules: list[str] = field(default_factory=list)
     source: Path | None = None  # the file these came from
     root: Path | None = None  # its folder: per-file-ignores and exclude globs are relative to it
@@ -80,10 +81,10 @@ def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
             if not isinstance(value, bool):
                 raise ConfigError(f"{at} must be true or false")
             s.preview = value
-        elif key == "max-file-bytes":
+        elif key in ("max-file-bytes", "max-nlp-chars"):
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise ConfigError(f"{at} must be a positive integer")
-            s.max_file_bytes = value
+            setattr(s, key.replace("-", "_"), value)
     if s.root:
         s.extend_rules = [str((s.root / p).resolve()) for p in s.extend_rules]
     return s

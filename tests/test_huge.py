@@ -1,0 +1,47 @@
+"""A 10 MB draft finishes, with bounded memory, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+
+import pytest
+
+from conftest import run_cli, write
+from copydesk import nlp
+from copydesk.readers import parse_text
+
+WORDS = "council tram line Velden harbour mayor budget bridge library ferry school river market".split()
+
+
+def _paragraphs(total: int, seed: int = 7) -> str:
+    rng = random.Random(seed)
+    out, size = [], 0
+    while size < total:
+        p = " ".join(rng.choice(WORDS) for _ in range(rng.randint(30, 90))).capitalize() + "."
+        out.append(p)
+        size += len(p) + 2
+    return "\n\n".join(out)
+
+
+@pytest.mark.slow
+def test_ten_megabyte_draft_finishes_with_bounded_memory(tmp_path):
+    draft = write(tmp_path / "huge.txt", "Skip to content\n\n" + _paragraphs(10_000_000))
+    proc = run_cli("check", "--format", "json", str(draft), timeout=900)
+    assert proc.returncode in (0, 1), proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["files"][0]["words"] > 1_400_000
+    assert report["files"][0]["findings"][0]["code"] == "BOI001"
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert peak_mb < 1500, f"peak memory {peak_mb:.0f} MB"
+
+
+def test_long_block_is_parsed_in_chunks_with_true_offsets():
+    text = ("The ferry to Osterby left at noon. " * 400).strip()  # one block of ~14,000 characters
+    article = parse_text(text + "\n", "a.txt", "txt")
+    nlp.annotate(article)
+    block = article.blocks[0]
+    assert len(block.docs) >= 3
+    for start, end, sent in block.sentences():
+        assert block.text[start:end] == sent.text
