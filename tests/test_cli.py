@@ -248,3 +248,21 @@ def test_a_kind_that_raises_is_an_internal_error_others_still_run(tmp_path, monk
     assert f"internal error in rule BOI001 (boilerplate-phrase)" in err and str(draft) in err
     assert "Traceback" not in err
     assert [f["code"] for f in json.loads(out)["files"][0]["findings"]] == ["DUP001"]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("a.md", "---\ntitle: Velden tram\n---\n\n# Velden tram\n\nSkip to content\n\n"
+             "*A tram waits at the depot in **Velden**.*\n*A tram waits at the depot in **Velden**.*\n"),
+    ("a.html", "<html><body><article>\n<h1>Velden tram</h1>\n<p>Skip   to\ncontent</p>\n"
+               "<figure><img src=a.jpg><figcaption>A tram waits at the depot in Velden &amp; Osterby.</figcaption></figure>\n"
+               "<figure><img src=b.jpg><figcaption>A tram waits at the depot in Velden &amp; Osterby.</figcaption></figure>\n"
+               "</article></body></html>\n"),
+])
+def test_spans_point_into_the_original_file_for_markdown_and_html(tmp_path, name, text):
+    draft = write(tmp_path / name, text)
+    report, _ = check_json(str(draft))
+    findings = report["files"][0]["findings"]
+    assert sorted(f["code"] for f in findings) == ["BOI001", "DUP001"]
+    for f in findings:
+        raw = span_text(text, f)
+        assert " ".join(raw.replace("&amp;", "&").replace("**", "").split()) == f["excerpt"], (raw, f)

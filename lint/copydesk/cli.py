@@ -96,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"copydesk: rule card error: {problem}", file=sys.stderr)
         elif isinstance(exc, ConfigError):
             print(f"copydesk: config error: {exc}", file=sys.stderr)
+        elif type(exc).__name__ == "ModelError":  # nlp.py is not imported unless a rule needed it
+            print(f"copydesk: error: {exc}", file=sys.stderr)
         else:
             name = type(exc).__name__
             detail = str(exc).splitlines()[0] if str(exc) else ""
