@@ -235,17 +235,17 @@ def test_a_kind_that_raises_is_an_internal_error_others_still_run(tmp_path, monk
     from copydesk.kinds import KINDS, load_kinds
 
     load_kinds()
-    original = KINDS["boilerplate_phrase"]
+    original = KINDS["page_furniture"]
 
     def boom(article, card):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setitem(KINDS, "boilerplate_phrase", original.__class__(**{**original.__dict__, "check": boom}))
+    monkeypatch.setitem(KINDS, "page_furniture", original.__class__(**{**original.__dict__, "check": boom}))
     draft = write(tmp_path / "a.txt", FAULTY)
     code = cli.main(["check", "--format", "json", str(draft)])
     out, err = capsys.readouterr()
     assert code == 2
-    assert f"internal error in rule BOI001 (boilerplate-phrase)" in err and str(draft) in err
+    assert f"internal error in rule BOI001 (page-furniture)" in err and str(draft) in err
     assert "Traceback" not in err
     assert [f["code"] for f in json.loads(out)["files"][0]["findings"]] == ["DUP001"]
 

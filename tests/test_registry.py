@@ -14,7 +14,7 @@ GOOD = """
 code: {code}
 name: {name}
 category: boilerplate
-kind: boilerplate_phrase
+kind: page_furniture
 severity: warning
 message: "furniture: {{phrase}}"
 why: Widgets are not news.
@@ -52,7 +52,7 @@ examples:
 code: BOI901
 name: bad-pattern
 category: boilerplate
-kind: boilerplate_phrase
+kind: page_furniture
 severity: info
 message: "{nope}"
 why: because

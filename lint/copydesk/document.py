@@ -111,6 +111,7 @@ class Block:
     marker: str = ""  # the list marker or emphasis the reader stripped, for structure rules
     quotes: list[tuple[int, int]] = field(default_factory=list)  # direct-quotation spans in text
     docs: list[tuple[int, Any]] = field(default_factory=list)  # (text offset, spaCy Doc) chunks
+    attrs: dict[str, Any] = field(default_factory=dict)  # reader facts, e.g. figure_has_media for HTML captions
 
     @property
     def in_body(self) -> bool:

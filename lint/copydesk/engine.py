@@ -67,11 +67,13 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
     late = [c for c in cards if c.kind in AFTER_SUPPRESSION]
     for card in regular:
         findings.extend(_run(card, article, result, debug))
+    # Merge before suppressing, so silencing a defect silences it whole, not just one rule's view of it.
+    findings.sort(key=Finding.sort_key)
+    findings = _one_finding_per_defect(findings)
     directives = parse_directives(article, registry, {c.code for c in cards})
     findings = apply_suppressions(findings, directives)
     for card in late:
         findings.extend(_run(card, article, result, debug))
-    findings = _dedupe(findings)
     findings.sort(key=Finding.sort_key)
     result.findings = findings
     result.lines = {f.line: article.source.line_text(f.line) for f in findings}
@@ -89,15 +91,16 @@ def _run(card: RuleCard, article: Article, result: FileResult, debug: bool) -> l
         return []
 
 
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen = set()
-    out = []
-    for f in findings:
-        key = (f.code, f.line, f.column, f.end_line, f.end_column)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
+def _one_finding_per_defect(ranked: list[Finding]) -> list[Finding]:
+    """Drop a finding whose span lies inside a better-ranked finding of the same category: a whole
+    repeated block and a sentence in it, or a furniture region and a link in it, are one defect."""
+    kept: list[Finding] = []
+    for f in ranked:
+        start, end = (f.line, f.column), (f.end_line, f.end_column)
+        if not any(k.category == f.category and (k.line, k.column) <= start and end <= (k.end_line, k.end_column)
+                   for k in kept):
+            kept.append(f)
+    return kept
 
 
 def lint_text(text: str, path: str = "draft.txt", fmt: str | None = None, select: list[str] | None = None,

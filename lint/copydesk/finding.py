@@ -46,10 +46,15 @@ def excerpt_of(text: str) -> str:
 
 
 def make_finding(card: "RuleCard", article: "Article", block: "Block", start: int = 0, end: int | None = None,
-                 confidence: float = 1.0, **fields: Any) -> Finding:
-    """A finding for block.text[start:end], with the card's message filled from fields."""
+                 confidence: float = 1.0, through: "Block | None" = None, **fields: Any) -> Finding:
+    """A finding for block.text[start:end] (or from start through the end of block `through`, for a
+    defect spanning several blocks), with the card's message filled from fields."""
     end = len(block.text) if end is None else end
     line, col, end_line, end_col = article.span_position(block, start, end)
+    excerpt = block.text[start:end]
+    if through is not None and through is not block:
+        _, _, end_line, end_col = article.span_position(through, 0, len(through.text))
+        excerpt = " / ".join(b.text for b in article.blocks[block.index:through.index + 1])
     return Finding(
         code=card.code,
         rule=card.name,
@@ -61,5 +66,5 @@ def make_finding(card: "RuleCard", article: "Article", block: "Block", start: in
         end_line=end_line,
         end_column=end_col,
         message=card.render_message(fields),
-        excerpt=excerpt_of(block.text[start:end]),
+        excerpt=excerpt_of(excerpt),
     )

@@ -31,6 +31,7 @@ class Option:
     help: str
     min: float | None = None
     max: float | None = None
+    choices: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,8 @@ def coerce_option(opt: Option, value: Any) -> Any:
     if t == "str":
         if not isinstance(value, str):
             raise OptionError(f"expected text, got {value!r}")
+        if opt.choices and value not in opt.choices:
+            raise OptionError(f"expected one of {', '.join(opt.choices)}, got {value!r}")
         return value
     if t == "regex":
         return compile_pattern(value)
@@ -125,6 +128,6 @@ def coerce_option(opt: Option, value: Any) -> Any:
 
 def load_kinds() -> dict[str, Kind]:
     """Import every kind module so each registers itself."""
-    from copydesk.kinds import boilerplate, duplicate, meta  # noqa: F401
+    from copydesk.kinds import boilerplate, duplicate, meta, structure  # noqa: F401
 
     return KINDS

@@ -5,32 +5,139 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from copydesk.document import Article
+from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
 from copydesk.kinds.text import fold, word_count
 
+# Words that, on a short line, belong to a site's interface rather than to a story. Strong words
+# are interface-only; weak ones are ordinary words that interfaces lean on.
+STRONG = frozenset("""
+subscribe subscriber subscribers subscription subscriptions unsubscribe newsletter newsletters cookie cookies
+login logout signup username password menu navigation sidebar advertisement advertisements advert adverts ads
+sponsored promoted comments comment whatsapp facebook twitter instagram linkedin pinterest reddit tiktok youtube
+telegram rss inbox app apps podcast podcasts notifications bookmark bookmarks permalink enlarge fullscreen
+homepage tweet retweet share shares sharing print email e-mail trending recommended related latest popular skip
+privacy copyright consent feedback sitemap loading click tap swipe scroll download advertising advertise
+""".split())
+WEAK = frozenset("""
+read more watch listen view see show hide next previous prev back top home search gallery video videos photos
+stories articles article story page site website ad our us today now free here all rights reserved up in out on
+to this the your you also don't dont miss get join support donate try sign log follow like content main policy
+terms conditions contact about help news of for and or a an with by via from continue reading most load open
+close save copy link links up-to-date alerts alert account register
+""".split())
+IMPERATIVES = frozenset("""
+join get download follow sign subscribe support donate listen watch read click tap share email print like register
+try save bookmark log open load see view discover explore continue
+""".split())
+DEICTIC = re.compile(r"\b(?:our|us|this (?:article|story|page|post|video)|(?:the|our)\b[\w ]{0,30}\bapp|your inbox|"
+                     r"newsletter|alerts?)\b", re.I)
+NAV_SEPARATORS = re.compile(r"\s[|»›>·•]\s|\s/\s")
+PROSE_END = re.compile(r"[.!?][\"”’')]*$")
+TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _furniture_score(block: Block, judge_max_words: int) -> tuple[float, str]:
+    """How much a short block looks like interface text, 0-1, and why."""
+    text = block.text.strip()
+    toks = [t.casefold() for t in TOKEN.findall(text)]
+    if not toks:
+        return 0.0, ""
+    n = len(toks)
+    strong = sum(t in STRONG for t in toks)
+    ui = sum(t in STRONG or t in WEAK for t in toks)
+    label_end = text.endswith((":", "»", "›", "→", ">", "..."))
+    prose = PROSE_END.search(text) is not None and n >= 5
+    imperative = toks[0] in IMPERATIVES and DEICTIC.search(text) is not None and n <= 10
+    nav = len(NAV_SEPARATORS.findall(text)) >= 2 and all(word_count(p) <= 3 for p in re.split(r"[|»›>·•/]", text))
+    if imperative:
+        return 0.8, "an invitation to readers"
+    if n > judge_max_words:
+        return 0.0, ""
+    if nav:
+        return 0.8, "a navigation trail"
+    if prose:
+        return 0.0, ""
+    if ui == n and (strong or label_end):
+        return 0.85 if strong else 0.7, "interface wording"
+    if ui / n >= 0.6 and strong:
+        return 0.6, "interface wording"
+    return 0.0, ""
+
 
 @kind(
-    "boilerplate_phrase",
+    "page_furniture",
     options={
         "phrases": Option("list[str]", [], "whole lines that are page furniture (compared folded)"),
         "prefixes": Option("list[str]", [], "line openings that are page furniture (`Read also: ...`)"),
         "max_words": Option("int", 12, "longer blocks are prose, never furniture", min=1),
+        "judge_max_words": Option("int", 8, "unlisted lines are judged only up to this many words", min=1),
+        "threshold": Option("float", 0.7, "score (0-1) at which an unlisted line is reported", min=0.1, max=1.0),
     },
-    fields=("phrase",),
+    fields=("phrase", "reason"),
 )
-def boilerplate_phrase(article: Article, card) -> Iterator[Finding]:
-    """A short block that is, or opens with, a listed furniture phrase."""
+def page_furniture(article: Article, card) -> Iterator[Finding]:
+    """A short line that is page furniture: a listed phrase, or interface wording judged by its shape,
+    its vocabulary, its place at the edges of the article and its neighbours."""
     opts = card.options
     phrases = {fold(p) for p in opts["phrases"]}
     prefixes = [fold(p) for p in opts["prefixes"]]
-    for block in article.body:
-        if block.kind in ("quote",) or word_count(block.text) > opts["max_words"]:
+    body = article.body
+    scores: list[tuple[float, str]] = []
+    for block in body:
+        n = word_count(block.text)
+        if block.kind in ("quote", "caption", "byline") or block.quotes or not block.text.strip() or n > opts["max_words"]:
+            scores.append((0.0, ""))
             continue
         key = fold(block.text)
-        if not key:
+        if key in phrases or any(key == p or key.startswith(p + " ") for p in prefixes):
+            scores.append((1.0, "a known furniture phrase"))
+        else:
+            scores.append(_furniture_score(block, opts["judge_max_words"]))
+    last = len(body) - 1
+    for i, block in enumerate(body):
+        score, reason = scores[i]
+        if score <= 0:
             continue
-        hit = key if key in phrases else next((p for p in prefixes if key == p or key.startswith(p + " ")), None)
-        if hit:
-            yield make_finding(card, article, block, phrase=block.text.strip().rstrip(":").strip())
+        # Furniture clusters at the edges of an article and in runs; a lone interface-ish line mid-story less so.
+        edge = i <= 1 or i >= last - 2
+        neighbour = any(0 <= j <= last and scores[j][0] >= 0.6 for j in (i - 1, i + 1))
+        if score < 1.0:
+            score = min(0.95, score + 0.1 * edge + 0.1 * neighbour)
+        if score >= opts["threshold"]:
+            where = " at the edge of the article" if edge and score < 1.0 else ""
+            yield make_finding(card, article, block, confidence=score, phrase=block.text.strip().rstrip(":").strip(),
+                               reason=reason + where)
+
+
+@kind(
+    "page_region",
+    options={
+        "max_prose_words": Option("int", 25, "a region holding a sentence this long is content, not furniture", min=5),
+    },
+    fields=("region", "blocks", "sample"),
+)
+def page_region(article: Article, card) -> Iterator[Finding]:
+    """On a whole saved page: a run of blocks inside navigation, header, footer, aside, forms or widgets
+    (share, related, newsletter, cookie, comments), or outside the page's <article>; once per region."""
+    if not article.whole_page:
+        return
+    groups: list[list[Block]] = []
+    for block in article.body:
+        region = block.region
+        prose = word_count(block.text) >= card.options["max_prose_words"] and PROSE_END.search(block.text.strip())
+        if region is None or (block.kind == "heading" and block.heading_level == 1) or prose:
+            groups.append([])
+            continue
+        if groups and groups[-1] and groups[-1][-1].region == region:
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    for group in groups:
+        if not group:
+            continue
+        first, last = group[0], group[-1]
+        sample = ", ".join(f'"{b.text[:30]}"' for b in group[:3]) + (", ..." if len(group) > 3 else "")
+        yield make_finding(card, article, first, confidence=0.9, through=last, region=first.region.replace("-", " "),
+                           blocks=len(group), sample=sample)

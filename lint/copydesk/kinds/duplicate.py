@@ -1,15 +1,60 @@
-"""Duplication kinds: the same block of text appearing twice in one article."""
+"""Duplication kinds: blocks, sentences and summary sections that repeat text already in the article."""
 
 from __future__ import annotations
 
+import heapq
+from collections import defaultdict
+from difflib import SequenceMatcher
 from typing import Iterator
 
-from copydesk.document import Article
+from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
-from copydesk.kinds.text import fold, word_count
+from copydesk.kinds.text import content_words, fold, shingle_hashes, split_sentences, word_count
 
 DEFAULT_KINDS = ["paragraph", "caption", "list_item", "heading", "quote", "line"]
+SKETCH = 6  # bottom-k sketch size per block, for finding near-duplicate candidates
+BUCKET_CAP = 40  # a sketch value shared by more blocks than this is common phrasing, not a copy
+
+
+def _near_pairs(tokens: list[list[str]], min_words: int) -> dict[int, set[int]]:
+    """Candidate earlier blocks for each block: those sharing a value of a bottom-k bigram sketch.
+
+    Near-identical blocks share most bigrams, so their smallest hashes coincide; unrelated blocks
+    rarely do. Linear in the article's length instead of comparing every pair.
+    """
+    buckets: dict[int, list[int]] = defaultdict(list)
+    for i, toks in enumerate(tokens):
+        if len(toks) >= min_words:
+            for h in set(heapq.nsmallest(SKETCH, set(shingle_hashes(toks)))):
+                buckets[h].append(i)
+    pairs: dict[int, set[int]] = defaultdict(set)
+    for members in buckets.values():
+        if 1 < len(members) <= BUCKET_CAP:
+            for j, later in enumerate(members):
+                pairs[later].update(members[:j])
+    return pairs
+
+
+def _near_copy(a: list[str], b: list[str], threshold: float, max_changed: int) -> float:
+    """Similarity of two word sequences if they differ by small edits only, else 0.
+
+    Small means a few words changed, added or dropped in all (punctuation and case are already
+    folded away): a sentence with a clause added is a new sentence, not a copy."""
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+        return 0.0
+    changed = sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal")
+    if changed > max_changed:
+        return 0.0
+    ratio = matcher.ratio()
+    return ratio if ratio >= threshold else 0.0
+
+
+def _headline_echo(first: Block, first_pos: int, later_pos: int) -> bool:
+    """The headline repeated as the first line under it: a layout habit, not a pasted copy."""
+    headline = first.kind in ("heading", "title") or (first_pos == 0 and not first.text.rstrip().endswith((".", "!", "?")))
+    return headline and later_pos <= 4
 
 
 @kind(
@@ -17,30 +62,169 @@ DEFAULT_KINDS = ["paragraph", "caption", "list_item", "heading", "quote", "line"
     options={
         "block_kinds": Option("block-kinds", DEFAULT_KINDS, "which blocks are compared"),
         "min_words": Option("int", 4, "shorter blocks count only when repeated back to back", min=1),
+        "similarity": Option("float", 0.85, "word-sequence similarity (0-1) at which a block is a near copy",
+                             min=0.5, max=1.0),
+        "near_min_words": Option("int", 8, "blocks shorter than this must match exactly", min=2),
+        "max_changed_words": Option("int", 2, "most words changed, added or dropped in a near copy", min=1),
         "exempt": Option("list[regex]", [], "blocks matching any of these may repeat (photo credits, separators)"),
     },
-    fields=("first_line", "block_kind", "distance"),
+    fields=("first_line", "block_kind", "distance", "how"),
 )
 def duplicate_block(article: Article, card) -> Iterator[Finding]:
-    """A block whose text, folded for case, whitespace and punctuation, already appeared earlier."""
+    """A block whose text already appeared earlier: word for word after folding, or after small edits."""
     opts = card.options
     allowed = set(opts["block_kinds"])
-    first_seen: dict[str, int] = {}  # folded text -> position in `blocks`
     blocks = [b for b in article.body if b.kind in allowed]
+    keys = [fold(b.text) for b in blocks]
+    tokens = [k.split() for k in keys]
+    # Pull quotes repeat the body by design; credits and embeds match the card's exempt patterns.
+    exempt = [b.attrs.get("pullquote", False) or any(p.search(b.text) for p in opts["exempt"]) for b in blocks]
+    candidates = _near_pairs(tokens, opts["near_min_words"])
+    first_seen: dict[str, int] = {}
+    reported: set[int] = set()
     for pos, block in enumerate(blocks):
-        key = fold(block.text)
-        if not key:
+        key = keys[pos]
+        if not key or exempt[pos]:
             continue
-        if any(p.search(block.text) for p in opts["exempt"]):
-            continue
-        earlier = first_seen.get(key)
-        if earlier is None:
-            first_seen[key] = pos
-            continue
-        adjacent = earlier == pos - 1
+        earlier = first_seen.setdefault(key, pos)
+        how, ratio = "word for word", 1.0
+        if earlier == pos:  # no exact copy before: look for a near one
+            best = max(((_near_copy(tokens[c], tokens[pos], opts["similarity"], opts["max_changed_words"]), c)
+                        for c in candidates.get(pos, ()) if c not in reported and not exempt[c]), default=(0.0, -1))
+            if best[0] <= 0.0:
+                continue
+            ratio, earlier = best
+            how = f"almost word for word ({round(ratio * 100)}% alike)"
+        adjacent = earlier == pos - 1 or keys[pos - 1] == key
         if not adjacent and word_count(key) < opts["min_words"]:
             continue
         first = blocks[earlier]
-        yield make_finding(card, article, block, confidence=1.0 if adjacent else 0.95,
-                           first_line=first.start_line, block_kind=block.kind.replace("_", " "),
+        if _headline_echo(first, earlier, pos):
+            continue
+        reported.add(pos)
+        yield make_finding(card, article, block, confidence=(1.0 if ratio == 1.0 else 0.9) * (1.0 if adjacent else 0.95),
+                           first_line=first.start_line, block_kind=block.kind.replace("_", " "), how=how,
                            distance="directly below" if adjacent else f"{block.start_line - first.end_line} lines below")
+
+
+@kind(
+    "duplicate_sentence",
+    options={
+        "min_words": Option("int", 8, "shorter sentences may repeat (slogans, short quotes)", min=3),
+        "block_kinds": Option("block-kinds", ["title", "dek", "paragraph", "caption", "list_item", "quote", "line",
+                                               "heading"], "blocks whose sentences are compared"),
+    },
+    fields=("first_line", "words"),
+)
+def duplicate_sentence(article: Article, card) -> Iterator[Finding]:
+    """A sentence that already appeared, word for word after folding, in another place of the article."""
+    opts = card.options
+    seen: dict[str, tuple[Block, int]] = {}
+    for block in article.blocks:
+        if block.kind not in opts["block_kinds"]:
+            continue
+        for start, end in split_sentences(block.text):
+            key = fold(block.text[start:end])
+            if word_count(key) < opts["min_words"]:
+                continue
+            if key not in seen:
+                seen[key] = (block, start)
+                continue
+            first, first_start = seen[key]
+            if first is block and first_start == start:
+                continue
+            if fold(first.text) == fold(block.text):
+                continue  # the whole block is a copy: that is DUP001's finding, not a sentence's
+            if key == fold(block.text) or block.attrs.get("pullquote"):
+                continue  # lifted out of a paragraph and shown on its own further down: a pull quote
+            yield make_finding(card, article, block, start, end, confidence=0.95,
+                               first_line=article.span_position(first, first_start, first_start + 1)[0],
+                               words=word_count(key))
+
+
+# -- summary boxes ------------------------------------------------------------------------------------------
+
+def _heading_like(block: Block) -> bool:
+    if block.kind == "heading":
+        return True
+    text = block.text.strip()
+    return (block.kind in ("line", "paragraph") and 1 <= word_count(text) <= 8
+            and not text.rstrip().endswith((".", "!", "?", "”", '"')))
+
+
+def summary_sections(article: Article, min_items: int = 3, min_item_words: int = 8):
+    """(heading, items) for each run of sentence-like items under a heading-like line.
+
+    Found by shape, whatever the heading says: a short unpunctuated line (or a heading) followed by at
+    least `min_items` list items or short paragraphs, each a full sentence."""
+    body = article.body
+    i = 0
+    while i < len(body):
+        head = body[i]
+        if not _heading_like(head):
+            i += 1
+            continue
+        items = []
+        j = i + 1
+        while j < len(body) and body[j].kind == "list_item" and word_count(body[j].text) >= min_item_words:
+            items.append(body[j])
+            j += 1
+        if len(items) >= min_items:
+            yield head, items
+            i = j
+        else:
+            i += 1
+
+
+@kind(
+    "summary_restates_body",
+    options={
+        "overlap": Option("float", 0.45, "share of an item's content words found in one or two body sentences",
+                          min=0.1, max=1.0),
+        "min_share": Option("float", 0.3, "share of items that must restate the body to flag the section",
+                            min=0.1, max=1.0),
+        "min_items": Option("int", 3, "fewest items that make a summary section", min=2),
+        "report": Option("str", "section", "what to flag: the section's heading once, or each restating item",
+                         choices=("section", "items")),
+    },
+    fields=("items", "restating", "lines", "heading"),
+)
+def summary_restates_body(article: Article, card) -> Iterator[Finding]:
+    """A key-points / highlights section whose items mostly repeat sentences of the body."""
+    opts = card.options
+    for head, items in summary_sections(article, opts["min_items"]):
+        in_section = {id(b) for b in items} | {id(head)}
+        sentences = []  # (content words, line) of body sentences outside the section
+        for block in article.body:
+            if id(block) in in_section or block.kind not in ("paragraph", "quote", "line", "caption"):
+                continue
+            for s, e in split_sentences(block.text):
+                cw = content_words(block.text[s:e])
+                if len(cw) >= 3:
+                    sentences.append((cw, article.span_position(block, s, s + 1)[0]))
+        restating = []
+        for item in items:
+            cw = content_words(item.text)
+            if len(cw) < 4 or not sentences:
+                continue
+            ranked = sorted(((len(cw & s) / len(cw), k) for k, (s, _) in enumerate(sentences)), reverse=True)
+            best, k1 = ranked[0]
+            pair = best
+            if len(ranked) > 1:
+                k2 = ranked[1][1]
+                pair = len(cw & (sentences[k1][0] | sentences[k2][0])) / len(cw)
+            # One sentence covering most of the item, or two that together cover a bit more (an item
+            # that merges two sentences of the body).
+            if best >= opts["overlap"] or (pair >= opts["overlap"] + 0.05 and best >= opts["overlap"] - 0.1):
+                lines = sorted({sentences[k1][1]} | ({sentences[ranked[1][1]][1]} if best < opts["overlap"] else set()))
+                restating.append((item, lines, max(best, pair)))
+        if len(restating) < 2 or len(restating) < opts["min_share"] * len(items):
+            continue
+        if opts["report"] == "section":
+            all_lines = sorted({ln for _, lines, _ in restating for ln in lines})
+            yield make_finding(card, article, head, confidence=0.85, items=len(items), restating=len(restating),
+                               lines=", ".join(map(str, all_lines)), heading=head.text.strip())
+            continue
+        for item, lines, score in restating:
+            yield make_finding(card, article, item, confidence=min(0.95, 0.5 + score / 2), items=len(items),
+                               restating=1, lines=", ".join(map(str, lines)), heading=head.text.strip())

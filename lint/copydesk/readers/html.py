@@ -25,6 +25,8 @@ FURNITURE_NAMES = re.compile(
     r"masthead|sidebar|widget|popular|trending|most-read|paywall|banner|toolbar|outbrain|taboola)(?:$|[-_\s\d])",
     re.I,
 )
+PULLQUOTE = re.compile(r"pull-?quote|pullout|pull_quote", re.I)
+MEDIA_TAGS = {"img", "picture", "video", "iframe", "svg", "audio", "embed", "object", "source"}
 # Elements that end a run of loose text (text not inside any block element).
 CONTAINER_TAGS = {"div", "section", "blockquote", "figure", "ul", "ol", "table", "tr", "header", "footer", "nav",
                   "aside", "form", "article", "main", "body", "html"}
@@ -34,8 +36,9 @@ WS = re.compile(r"\s+")
 
 
 class _Reader(HTMLParser):
-    def __init__(self, article: Article):
+    def __init__(self, article: Article, has_main: bool):
         super().__init__(convert_charrefs=False)
+        self.has_main = has_main  # the page marks its story with <article>/<main>: text outside is furniture
         self.article = article
         self.src = article.source
         self.stack: list[tuple[str, str | None]] = []  # (tag, furniture label or None)
@@ -47,6 +50,9 @@ class _Reader(HTMLParser):
         self.saw_body = False
         self.saw_main = False
         self.main_depth = 0
+        self.main_tags: list[int] = []  # stack depths of the open <article>/<main> elements
+        self.pull_depth_at: list[int] = []  # stack depths of open pull-quote elements
+        self.figures: list[dict] = []  # open <figure>s: whether they hold media, and their captions
 
     # -- positions --------------------------------------------------------------------------
     def _offset(self) -> int:
@@ -104,10 +110,12 @@ class _Reader(HTMLParser):
 
     # -- structure ------------------------------------------------------------------------------
     def _furniture_label(self, tag: str, attrs: dict) -> str | None:
-        if tag in FURNITURE_TAGS:
+        """Why this element is page furniture, or None. Inside <article>/<main>, only nav, forms and
+        class/id names count: a story's own <header>, <footer> or <aside> (a pull quote) is content."""
+        if tag in ("nav", "form") or (tag in FURNITURE_TAGS and not self.main_depth):
             return tag
         role = (attrs.get("role") or "").lower()
-        if role in ("navigation", "banner", "contentinfo", "complementary", "search"):
+        if role in ("navigation", "banner", "contentinfo", "complementary", "search") and not self.main_depth:
             return role
         names = " ".join(filter(None, [attrs.get("class"), attrs.get("id")]))
         m = FURNITURE_NAMES.search(names) if names else None
@@ -117,12 +125,11 @@ class _Reader(HTMLParser):
         attrs = {k: (v or "") for k, v in attrs_list}
         if tag == "body":
             self.saw_body = True
-        if tag in ("article", "main") or attrs.get("role") == "main":
-            self.saw_main = True
-            self.main_depth += 1
         if tag == "meta":
             self._meta(attrs)
             return
+        if tag in MEDIA_TAGS and self.figures:
+            self.figures[-1]["media"] = True
         if tag in VOID_TAGS:
             if tag == "br":
                 self._add_text(" ", self._offset())
@@ -132,9 +139,15 @@ class _Reader(HTMLParser):
             self.stack.append((tag, None))
             return
         label = self._furniture_label(tag, attrs)
-        if self.main_depth and tag not in FURNITURE_TAGS and not attrs.get("role"):
-            label = label if label and label not in ("header", "masthead") else None
+        if PULLQUOTE.search(" ".join(filter(None, [attrs.get("class"), attrs.get("id")]))):
+            self.pull_depth_at.append(len(self.stack))
+        if tag in ("article", "main") or attrs.get("role") == "main":
+            self.saw_main = True
+            self.main_depth += 1
+            self.main_tags.append(len(self.stack))
         self.stack.append((tag, label))
+        if tag == "figure":
+            self.figures.append({"media": False, "captions": []})
         if tag == "blockquote":
             self.quote_depth += 1
         if label or tag in BLOCK_TAGS or tag in CONTAINER_TAGS:
@@ -164,8 +177,15 @@ class _Reader(HTMLParser):
                 self.skip_depth -= 1
             if open_tag == "blockquote":
                 self.quote_depth -= 1
-            if open_tag in ("article", "main"):
-                self.main_depth = max(0, self.main_depth - 1)
+            if self.pull_depth_at and self.pull_depth_at[-1] == len(self.stack):
+                self.pull_depth_at.pop()
+            if self.main_tags and self.main_tags[-1] == len(self.stack):
+                self.main_tags.pop()
+                self.main_depth -= 1
+            if open_tag == "figure" and self.figures:
+                figure = self.figures.pop()
+                for block in figure["captions"]:
+                    block.attrs["figure_has_media"] = figure["media"]
             if self.current and open_tag == self.current[0]:
                 self._flush_current()
             if open_tag == tag:
@@ -184,8 +204,17 @@ class _Reader(HTMLParser):
         if not text:  # an empty list item: point at its tag, so structure rules can report it
             smap = SourceMap()
             smap.add(0, 0, tag_at, max(1, tag_len))
-        self.article.add_block(kind, text, smap, heading_level=level, region=region,
-                               origin="meta" if kind == "title" else "body")
+        if region is None and self.has_main and not self.main_depth and kind != "title":
+            region = "outside-article"  # a whole page's body text outside its <article>/<main>
+        block = self.article.add_block(kind, text, smap, heading_level=level, region=region,
+                                       origin="meta" if kind == "title" else "body")
+        if self.pull_depth_at:
+            block.attrs["pullquote"] = True
+        if tag == "figcaption":
+            if self.figures:
+                self.figures[-1]["captions"].append(block)
+            else:
+                block.attrs["figure_has_media"] = False  # a figcaption outside any <figure>
 
     def _flush_loose(self) -> None:
         if self.loose is None:
@@ -193,6 +222,8 @@ class _Reader(HTMLParser):
         builder, region = self.loose, self.loose_region
         self.loose = None
         text, smap = builder.stripped()
+        if region is None and self.has_main and not self.main_depth:
+            region = "outside-article"
         if text:
             self.article.add_block("line", text, smap, region=region)
 
@@ -219,6 +250,7 @@ class _Reader(HTMLParser):
         self._flush_loose()
 
 
+HAS_MAIN = re.compile(r"<(?:article|main)\b|\brole\s*=\s*[\"']?main\b", re.I)
 UNCLOSED = re.compile(r"<!--(?![\s\S]*?-->)|<(script|style)\b[^>]*>(?![\s\S]*?</\1\s*>)", re.I)
 
 
@@ -229,7 +261,7 @@ def read_html(article: Article) -> None:
         what = "comment" if bad.group(0).startswith("<!--") else f"<{bad.group(1).lower()}> element"
         line = article.source.position(bad.start())[0]
         raise ReaderError(f"malformed HTML: unclosed {what} on line {line} would hide the rest of the file")
-    reader = _Reader(article)
+    reader = _Reader(article, bool(HAS_MAIN.search(text)))
     try:
         reader.feed(text)
         reader.close()

@@ -1,0 +1,184 @@
+"""Structure kinds: the article's shape is broken (competing headlines, placeholders, dumped tag lists,
+empty sections, captions without a picture)."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from copydesk.document import Article, Block
+from copydesk.finding import Finding, make_finding
+from copydesk.kinds import Option, kind
+from copydesk.kinds.boilerplate import STRONG
+from copydesk.kinds.text import content_words, fold, word_count, words
+
+TERMINAL = re.compile(r"[.!?:;…][\"”’')\]]*$")
+BYLINE = re.compile(r"^(?:by|from|words by|reporting by|photos? by)\s", re.I)
+
+
+def _long_prose(block: Block) -> bool:
+    return block.kind in ("paragraph", "quote") and word_count(block.text) >= 25
+
+
+def _headline_like(block: Block, max_words: int) -> bool:
+    text = block.text.strip()
+    n = word_count(text)
+    if block.kind not in ("heading", "line", "paragraph", "title") or not 4 <= n <= max_words:
+        return False
+    if TERMINAL.search(text) or BYLINE.match(text) or block.quotes or not text[0].isupper():
+        return False
+    return not any(w in STRONG for w in words(text))
+
+
+def _same_subject(a: str, b: str) -> bool:
+    ca, cb = content_words(a), content_words(b)
+    shared = len(ca & cb)
+    return shared >= 2 or (shared >= 1 and min(len(ca), len(cb)) <= 4)
+
+
+@kind(
+    "competing_headlines",
+    options={"max_words": Option("int", 20, "longest line that can be a headline", min=4)},
+    fields=("first_line", "first"),
+)
+def competing_headlines(article: Article, card) -> Iterator[Finding]:
+    """More than one headline for the story: headline-like lines before the body about the same subject,
+    several H1s, or a front-matter title that disagrees with the H1."""
+    opts = card.options
+    body = article.body
+    title = next((b for b in article.blocks if b.kind == "title" and b.origin == "front_matter"), None)
+    h1s = [b for b in body if b.kind == "heading" and b.heading_level == 1]
+    if title and h1s:
+        t, h = fold(title.text), fold(h1s[0].text)
+        if t and h and t not in h and h not in t:
+            yield make_finding(card, article, h1s[0], confidence=0.9, first_line=title.start_line,
+                               first=f"the front-matter title \"{title.text.strip()}\"")
+    # Before the first long paragraph, headline-like lines about one subject compete with each other.
+    zone = []
+    for block in body:
+        if _long_prose(block):
+            break
+        zone.append(block)
+    anchor = h1s[0] if h1s else (title if title and not h1s else None)
+    seen: list[Block] = [anchor] if anchor is not None else []
+    for block in zone:
+        if block is anchor or not _headline_like(block, opts["max_words"]):
+            continue
+        rival = next((s for s in seen if _same_subject(s.text, block.text) and fold(s.text) != fold(block.text)), None)
+        if rival is not None:
+            yield make_finding(card, article, block, confidence=0.8, first_line=rival.start_line,
+                               first=f"\"{rival.text.strip()[:60]}\"")
+        else:
+            seen.append(block)
+
+
+@kind(
+    "placeholder_text",
+    options={
+        "patterns": Option("list[regex]", [], "placeholder text (TK, lorem ipsum, {{field}}, [caption], ...)"),
+        "empty_items": Option("bool", True, "report list items with no text (an empty bullet)"),
+    },
+    fields=("found",),
+)
+def placeholder_text(article: Article, card) -> Iterator[Finding]:
+    """Unfinished copy: an empty bullet, or placeholder text a template or a reporter left to fill in."""
+    opts = card.options
+    for block in article.blocks:
+        if block.kind == "list_item" and opts["empty_items"] and not fold(block.text):
+            yield make_finding(card, article, block, confidence=0.95, found="an empty list item")
+            continue
+        for pattern in opts["patterns"]:
+            for m in pattern.finditer(block.text):
+                if m.end() > m.start():
+                    yield make_finding(card, article, block, m.start(), m.end(), confidence=0.9,
+                                       found=f"\"{m.group().strip()}\"")
+
+
+_TAGS_LINE = re.compile(r"^\s*(?:tags|topics|keywords|filed under|categories|related topics)\s*:\s*\S", re.I)
+
+
+def _tag_like(block: Block, max_words: int) -> bool:
+    text = block.text.strip()
+    return (block.kind in ("list_item", "line") and 1 <= word_count(text) <= max_words
+            and not TERMINAL.search(text) and not block.quotes and text[:1].isalnum())
+
+
+@kind(
+    "tag_list",
+    options={
+        "min_items": Option("int", 4, "fewest items in a run that can be a dumped tag list", min=2),
+        "max_words": Option("int", 4, "longest item that can be a tag", min=1),
+        "echo_share": Option("float", 0.6, "share of items that must name something the body mentions", min=0.1, max=1.0),
+    },
+    fields=("items", "evidence"),
+)
+def tag_list(article: Article, card) -> Iterator[Finding]:
+    """The CMS tag list pasted into the body: a run of bare names or topics, matching the front-matter
+    tags or naming what the story already mentions, with no lead-in line introducing it."""
+    opts = card.options
+    body = article.body
+    tags = {fold(t) for t in article.meta.get("tags", []) if isinstance(t, str)}
+    for block in body:
+        if _TAGS_LINE.match(block.text):
+            yield make_finding(card, article, block, confidence=0.9, items=len(block.text.split(",")),
+                               evidence="a 'Tags:' line")
+    i = 0
+    while i < len(body):
+        j = i
+        # A run is one kind of block: a list of bullets, or a column of lines; a heading-like line
+        # after a bullet list starts something else.
+        while j < len(body) and _tag_like(body[j], opts["max_words"]) and body[j].kind == body[i].kind:
+            j += 1
+        run = body[i:j]
+        if len(run) < opts["min_items"]:
+            i = max(j, i + 1)
+            continue
+        before = body[i - 1].text.rstrip() if i else ""
+        rest = " ".join(fold(b.text) for b in body if b not in run)
+        keys = [fold(b.text) for b in run]
+        in_tags = sum(k in tags for k in keys)
+        echoed = sum(bool(k) and f" {k} " in f" {rest} " for k in keys)
+        if tags and in_tags >= max(2, len(run) / 2):
+            evidence = f"{in_tags} of them are the front-matter tags"
+        elif echoed >= opts["echo_share"] * len(run) and not before.endswith(":"):
+            evidence = f"{echoed} of them just name what the story mentions"
+        else:
+            i = j
+            continue
+        yield make_finding(card, article, run[0], through=run[-1], confidence=0.85, items=len(run), evidence=evidence)
+        i = j
+
+
+@kind("empty_section", fields=("heading",))
+def empty_section(article: Article, card) -> Iterator[Finding]:
+    """A section heading with nothing under it: the next block is a heading of the same or a higher
+    level, or the article ends."""
+    body = article.body
+    for i, block in enumerate(body):
+        if block.kind != "heading" or any(w in STRONG for w in words(block.text)):
+            continue
+        nxt = body[i + 1] if i + 1 < len(body) else None
+        if nxt is None or (nxt.kind == "heading" and nxt.heading_level <= block.heading_level):
+            yield make_finding(card, article, block, confidence=0.85, heading=block.text.strip())
+
+
+CAPTION_CUE = re.compile(r"^(?:photo|photograph|picture|pictured|image|caption|above|top|below|left|right)\b\s*[:.-]",
+                         re.I)
+
+
+@kind("orphan_caption", options={"window": Option("int", 2, "blocks either side searched for the picture", min=1)},
+      fields=("caption",))
+def orphan_caption(article: Article, card) -> Iterator[Finding]:
+    """A caption with no picture: an HTML figcaption whose figure holds no image or video, or a
+    Markdown caption line ('Photo: ...') with no image near it."""
+    body = article.body
+    for i, block in enumerate(body):
+        if block.kind != "caption":
+            continue
+        if article.format == "html":
+            if block.attrs.get("figure_has_media") is False:
+                yield make_finding(card, article, block, confidence=0.85, caption=block.text.strip()[:60])
+        elif article.format == "md" and block.marker == "emphasis" and CAPTION_CUE.match(block.text):
+            near = body[max(0, i - card.options["window"]):i + card.options["window"] + 1]
+            if not any(b.kind == "caption" and b.marker == "image" for b in near):
+                yield make_finding(card, article, block, confidence=0.75, caption=block.text.strip()[:60])
