@@ -92,15 +92,25 @@ def _run(card: RuleCard, article: Article, result: FileResult, debug: bool) -> l
 
 
 def _one_finding_per_defect(ranked: list[Finding]) -> list[Finding]:
-    """Drop a finding whose span lies inside a better-ranked finding of the same category: a whole
-    repeated block and a sentence in it, or a furniture region and a link in it, are one defect."""
-    kept: list[Finding] = []
+    """Keep one finding per defect: drop a finding whose span lies inside another finding of the same
+    category (a whole repeated block and a sentence in it, a furniture region and a link in it); of
+    two with the same span, the better-ranked one stays. A sweep per category, not a pairwise scan."""
+    rank = {id(f): i for i, f in enumerate(ranked)}
+    dropped: set[int] = set()
+    by_category: dict[str, list[Finding]] = {}
     for f in ranked:
-        start, end = (f.line, f.column), (f.end_line, f.end_column)
-        if not any(k.category == f.category and (k.line, k.column) <= start and end <= (k.end_line, k.end_column)
-                   for k in kept):
-            kept.append(f)
-    return kept
+        by_category.setdefault(f.category, []).append(f)
+    for group in by_category.values():
+        # Widest first among equal starts, then best rank: any container precedes what it contains.
+        group.sort(key=lambda f: ((f.line, f.column), (-f.end_line, -f.end_column), rank[id(f)]))
+        reach = None
+        for f in group:
+            end = (f.end_line, f.end_column)
+            if reach is not None and end <= reach:
+                dropped.add(id(f))
+            else:
+                reach = end
+    return [f for f in ranked if id(f) not in dropped]
 
 
 def lint_text(text: str, path: str = "draft.txt", fmt: str | None = None, select: list[str] | None = None,

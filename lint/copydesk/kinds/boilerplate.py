@@ -29,7 +29,7 @@ close save copy link links up-to-date alerts alert account register
 """.split())
 IMPERATIVES = frozenset("""
 join get download follow sign subscribe support donate listen watch read click tap share email print like register
-try save bookmark log open load see view discover explore continue
+try save bookmark log open load see view discover explore continue don't dont
 """.split())
 DEICTIC = re.compile(r"\b(?:our|us|this (?:article|story|page|post|video)|(?:the|our)\b[\w ]{0,30}\bapp|your inbox|"
                      r"newsletter|alerts?)\b", re.I)
@@ -63,6 +63,8 @@ def _furniture_score(block: Block, judge_max_words: int) -> tuple[float, str]:
         return 0.85 if strong else 0.7, "interface wording"
     if ui / n >= 0.6 and strong:
         return 0.6, "interface wording"
+    if ui == n:  # only words interfaces lean on ("More stories"): furniture only at an edge, among furniture
+        return 0.55, "interface wording"
     return 0.0, ""
 
 
@@ -140,4 +142,4 @@ def page_region(article: Article, card) -> Iterator[Finding]:
         first, last = group[0], group[-1]
         sample = ", ".join(f'"{b.text[:30]}"' for b in group[:3]) + (", ..." if len(group) > 3 else "")
         yield make_finding(card, article, first, confidence=0.9, through=last, region=first.region.replace("-", " "),
-                           blocks=len(group), sample=sample)
+                           blocks=f"{len(group)} block{'s' * (len(group) != 1)}", sample=sample)

@@ -60,7 +60,8 @@ class _Reader(HTMLParser):
         return self.src.line_starts[line - 1] + col
 
     def _region(self) -> str | None:
-        for tag, label in reversed(self.stack):
+        """The outermost furniture label around here: a nav inside a site header is one region."""
+        for tag, label in self.stack:
             if label:
                 return label
         return None
