@@ -1,10 +1,13 @@
 """Speed and memory of `copydesk check` against the bare spaCy pipeline on the same text, in one run.
 
-    python benchmarks/speed.py FOLDER [--repeat 3] [--select RULES]
+    python benchmarks/speed.py FOLDER [--repeat 3] [--select RULES] [--cost-of CATEGORIES]
 
 Prints medians over --repeat runs: words per second of `copydesk check --format json FOLDER` (a fresh
 process, model load included) and of the bare pipeline (nlp.pipe over the same blocks, model already
 loaded), their ratio, the start-up time of `copydesk --version`, and peak memory of each check process.
+With --cost-of, also the same check with those rules ignored, and what they add: as a share of that
+check, and as a share of a check that parses the text (the lighter check plus the bare pipeline's time,
+which is what every check costs once any selected rule needs language analysis).
 """
 
 from __future__ import annotations
@@ -58,12 +61,13 @@ def main() -> int:
     ap.add_argument("folder", type=Path)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--select", help="rules to run (default: all)")
+    ap.add_argument("--cost-of", help="rules or categories whose cost to measure, e.g. duplication,boilerplate")
     args = ap.parse_args()
     check = [sys.executable, "-m", "copydesk", "check", "--format", "json", "--fail-on", "never"]
     if args.select:
         check += ["--select", args.select]
     check.append(str(args.folder))
-    runs, rss, bare, starts = [], [], [], []
+    runs, rss, bare, starts, without = [], [], [], [], []
     words = 0
     for _ in range(args.repeat):
         wall, peak, proc = _run(check)
@@ -75,6 +79,8 @@ def main() -> int:
         b, words = bare_pipeline_seconds(args.folder)
         bare.append(b)
         starts.append(_run([sys.executable, "-m", "copydesk", "--version"])[0])
+        if args.cost_of:
+            without.append(_run(check[:-1] + ["--ignore", args.cost_of, check[-1]])[0])
     check_s, bare_s = statistics.median(runs), statistics.median(bare)
     result = {
         "folder": str(args.folder),
@@ -88,6 +94,16 @@ def main() -> int:
         "version_start_median_s": round(statistics.median(starts), 3),
         "check_peak_rss_mb": round(max(rss)),
     }
+    if without:
+        lighter = statistics.median(without)
+        added = check_s - lighter
+        result.update({
+            "cost_of": args.cost_of,
+            "check_without_them_median_s": round(lighter, 3),
+            "added_s": round(added, 3),
+            "added_share_of_check_without_them": round(added / lighter, 3),
+            "added_share_of_a_parsing_check": round(added / (lighter + bare_s), 3),
+        })
     print(json.dumps(result, indent=2))
     return 0
 

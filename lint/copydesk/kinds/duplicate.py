@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from typing import Iterator
 
@@ -192,39 +192,56 @@ def summary_sections(article: Article, min_items: int = 3, min_item_words: int =
 def summary_restates_body(article: Article, card) -> Iterator[Finding]:
     """A key-points / highlights section whose items mostly repeat sentences of the body."""
     opts = card.options
-    for head, items in summary_sections(article, opts["min_items"]):
-        in_section = {id(b) for b in items} | {id(head)}
-        sentences = []  # (content words, line) of body sentences outside the section
-        for block in article.body:
-            if id(block) in in_section or block.kind not in ("paragraph", "quote", "line", "caption"):
-                continue
-            for s, e in split_sentences(block.text):
-                cw = content_words(block.text[s:e])
-                if len(cw) >= 3:
-                    sentences.append((cw, article.span_position(block, s, s + 1)[0]))
+    sections = list(summary_sections(article, opts["min_items"]))
+    if not sections:
+        return
+    # Every body sentence once, with an index from content word to sentences, so an item is compared
+    # only with the sentences that share a word with it.
+    sentences: list[tuple[set[str], int, int]] = []  # (content words, line, block index)
+    index: dict[str, list[int]] = defaultdict(list)
+    for block in article.body:
+        if block.kind not in ("paragraph", "quote", "line", "caption"):
+            continue
+        for s, e in split_sentences(block.text):
+            cw = content_words(block.text[s:e])
+            if len(cw) >= 3:
+                for w in cw:
+                    index[w].append(len(sentences))
+                sentences.append((cw, article.span_position(block, s, s + 1)[0], block.index))
+    for head, items in sections:
+        in_section = {b.index for b in items} | {head.index}
         restating = []
         for item in items:
             cw = content_words(item.text)
-            if len(cw) < 4 or not sentences:
+            if len(cw) < 4:
                 continue
-            ranked = sorted(((len(cw & s) / len(cw), k) for k, (s, _) in enumerate(sentences)), reverse=True)
-            best, k1 = ranked[0]
-            pair = best
-            if len(ranked) > 1:
-                k2 = ranked[1][1]
-                pair = len(cw & (sentences[k1][0] | sentences[k2][0])) / len(cw)
+            shared = Counter(k for w in cw for k in index.get(w, ()) if sentences[k][2] not in in_section)
+            if not shared:
+                continue
+            (k1, n1), *rest = shared.most_common(2)
+            best = pair = n1 / len(cw)
+            if rest:
+                pair = len(cw & (sentences[k1][0] | sentences[rest[0][0]][0])) / len(cw)
             # One sentence covering most of the item, or two that together cover a bit more (an item
             # that merges two sentences of the body).
             if best >= opts["overlap"] or (pair >= opts["overlap"] + 0.05 and best >= opts["overlap"] - 0.1):
-                lines = sorted({sentences[k1][1]} | ({sentences[ranked[1][1]][1]} if best < opts["overlap"] else set()))
-                restating.append((item, lines, max(best, pair)))
+                lines = {sentences[k1][1]}
+                if best < opts["overlap"] and rest:
+                    lines.add(sentences[rest[0][0]][1])
+                restating.append((item, sorted(lines), max(best, pair)))
         if len(restating) < 2 or len(restating) < opts["min_share"] * len(items):
             continue
         if opts["report"] == "section":
             all_lines = sorted({ln for _, lines, _ in restating for ln in lines})
             yield make_finding(card, article, head, confidence=0.85, items=len(items), restating=len(restating),
-                               lines=", ".join(map(str, all_lines)), heading=head.text.strip())
+                               lines=_line_list(all_lines), heading=head.text.strip())
             continue
         for item, lines, score in restating:
             yield make_finding(card, article, item, confidence=min(0.95, 0.5 + score / 2), items=len(items),
-                               restating=1, lines=", ".join(map(str, lines)), heading=head.text.strip())
+                               restating=1, lines=_line_list(lines), heading=head.text.strip())
+
+
+def _line_list(lines: list[int]) -> str:
+    if len(lines) == 1:
+        return f"line {lines[0]}"
+    return "lines " + ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"

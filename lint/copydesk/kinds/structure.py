@@ -118,6 +118,8 @@ def tag_list(article: Article, card) -> Iterator[Finding]:
     opts = card.options
     body = article.body
     tags = {fold(t) for t in article.meta.get("tags", []) if isinstance(t, str)}
+    folded = [fold(b.text) for b in body]
+    whole = f" {' '.join(folded)} "  # the body once, for counting where a tag's words appear
     for block in body:
         if _TAGS_LINE.match(block.text):
             yield make_finding(card, article, block, confidence=0.9, items=len(block.text.split(",")),
@@ -134,10 +136,11 @@ def tag_list(article: Article, card) -> Iterator[Finding]:
             i = max(j, i + 1)
             continue
         before = body[i - 1].text.rstrip() if i else ""
-        rest = " ".join(fold(b.text) for b in body if b not in run)
-        keys = [fold(b.text) for b in run]
+        keys = folded[i:j]
+        in_run = f" {' '.join(keys)} "
         in_tags = sum(k in tags for k in keys)
-        echoed = sum(bool(k) and f" {k} " in f" {rest} " for k in keys)
+        # Echoed: the tag's words occur in the body more often than in the run itself.
+        echoed = sum(bool(k) and whole.count(f" {k} ") > in_run.count(f" {k} ") for k in keys)
         if tags and in_tags >= max(2, len(run) / 2):
             evidence = f"{in_tags} of them are the front-matter tags"
         elif echoed >= opts["echo_share"] * len(run) and not before.endswith(":"):

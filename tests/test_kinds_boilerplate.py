@@ -1,0 +1,67 @@
+"""Boilerplate kinds: listed phrases, unlisted furniture judged by shape, and regions of saved pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from copydesk import lint_text
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def found(text: str, path: str = "draft.txt"):
+    return [(f.code, f.line) for f in lint_text(text, path=path, select=["boilerplate"]).findings]
+
+
+def test_unlisted_furniture_is_judged_and_prose_is_not():
+    # None of these lines is in the phrase list; the judgement has to find them.
+    text = (FIXTURES / "scraped-draft.txt").read_text()
+    result = lint_text(text, select=["BOI001"], path="scraped-draft.txt")
+    assert sorted(f.line for f in result.findings) == [1, 3, 11, 17, 19, 21]
+    assert all("known furniture phrase" not in f.message for f in result.findings)
+    assert all(f.confidence < 1.0 for f in result.findings)
+
+
+def test_the_phrase_list_works_alone_and_is_certain():
+    result = lint_text("Skip to main content\n\nThe pier reopened on Monday after repairs.\n", select=["BOI001"])
+    assert [(f.line, f.confidence) for f in result.findings] == [(1, 1.0)]
+
+
+def test_old_rule_name_still_selects_through_the_redirect():
+    result = lint_text("Skip to main content\n\nThe pier reopened on Monday after repairs.\n", select=["boilerplate-phrase"])
+    assert [f.code for f in result.findings] == ["BOI001"]
+
+
+def test_story_lines_with_interface_words_are_not_furniture():
+    text = ("Ferry Share Prices Fall\n\n"
+            "Inchkeel Marine shares fell 4 percent on Tuesday after the council vote.\n\n"
+            "FRANCE WINS\n\n"
+            "The French crew won the regatta for the third year running.\n\n"
+            "Read the full council report at the library, the clerk said.\n\n"
+            "By Orla Finnegan\n\n"
+            "Photo: Kasia Nowak\n\n"
+            "“Follow us on the water,” the skipper shouted to the crowd.\n")
+    assert found(text) == []
+
+
+def test_whole_saved_page_regions_once_each():
+    text = (FIXTURES / "saved-page.html").read_text()
+    result = lint_text(text, path="saved-page.html", select=["boilerplate"])
+    regions = [(f.code, f.line, f.message.split(" region")[0]) for f in result.findings]
+    assert regions == [("BOI002", 11, "A cookie"), ("BOI002", 13, "A header"), ("BOI002", 27, "A share"),
+                       ("BOI002", 29, "A related"), ("BOI002", 30, "A comments"), ("BOI002", 32, "A footer")]
+    header = result.findings[1]
+    assert header.end_line == 14  # through the last nav link
+    assert text.splitlines()[13][header.end_column - 6:header.end_column - 1] == "Sport"
+
+
+def test_story_header_byline_pull_quote_and_captions_are_not_regions():
+    text = (FIXTURES / "saved-page.html").read_text()
+    result = lint_text(text, path="saved-page.html")
+    lines = {f.line for f in result.findings}
+    assert not lines & {17, 18, 19, 20, 21, 22, 23, 24, 25, 26}
+
+
+def test_fragments_are_not_whole_pages():
+    html = "<p>The pier reopened on Monday after repairs.</p>\n<footer><p>Reporting by Orla Finnegan.</p></footer>\n"
+    assert found(html, path="fragment.html") == []

@@ -1,0 +1,78 @@
+"""Structure kinds: competing headlines, placeholders, dumped tag lists, empty sections, orphan captions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from copydesk import lint_text
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LEAD = ("Dunmore councillors voted on Wednesday to keep the night ferry to Inchkeel running for two more years, "
+        "backing a subsidy of 180,000 euros for the operator.")
+
+
+def found(text: str, path: str = "draft.txt", select=("structure",)):
+    return [(f.code, f.line) for f in lint_text(text, path=path, select=list(select)).findings]
+
+
+def test_competing_headlines_before_the_body():
+    text = ("Dunmore Votes to Keep Night Ferry\n\nCouncil backs the late boat.\n\n"
+            "Night Ferry Saved as Dunmore Council Backs Subsidy\n\n" + LEAD + "\n")
+    assert found(text) == [("STR001", 5)]
+
+
+def test_one_headline_and_a_dek_is_fine_and_subheads_later_are_fine():
+    text = ("Dunmore Votes to Keep Night Ferry\n\nCouncil backs the late boat.\n\n" + LEAD +
+            "\n\nWhat the Workers Say About the Night Ferry\n\nMost were relieved.\n")
+    assert found(text) == []
+
+
+def test_front_matter_title_disagreeing_with_h1():
+    md = f"---\ntitle: Night ferry saved\n---\n\n# Councillors back island subsidy\n\n{LEAD}\n"
+    assert found(md, path="a.md") == [("STR001", 5)]
+    same = f"---\ntitle: Night ferry saved\n---\n\n# Night Ferry Saved!\n\n{LEAD}\n"
+    assert found(same, path="a.md") == []
+
+
+def test_placeholders():
+    text = (f"{LEAD}\n\nThe vote was TK to 4.\n\n[caption]\n\nLorem ipsum dolor sit amet.\n\n"
+            "Operator {{ operator_name }} welcomed it.\n\nAbout XX passengers use it nightly.\n\n"
+            "INSERT QUOTE FROM MAYOR HERE\n\n  • \n")
+    assert sorted(found(text)) == [("STR002", n) for n in (3, 5, 7, 9, 11, 13, 15)]
+
+
+def test_words_that_only_look_like_placeholders():
+    text = (f"{LEAD}\n\nThe TK Maxx store on Main Street and the Tk Lines office stay open late. "
+            "Super Bowl winners and the XXL size were mentioned. Insert the key here, the sign says.\n")
+    assert found(text, select=["STR002"]) == [("STR002", 3)]  # only the capital TK of "TK Maxx"
+
+
+def test_tag_list_dumped_at_the_end():
+    text = (f"{LEAD}\n\nShift workers at the Inchkeel fish plant use the Dunmore ferry every night.\n\n"
+            "  • Dunmore\n  • Inchkeel\n  • Ferry\n  • Council\n  • Fish plant\n")
+    result = lint_text(text, select=["STR003"])
+    (f,) = result.findings
+    assert (f.line, f.end_line) == (5, 9)
+
+
+def test_lists_with_a_lead_in_or_of_new_things_are_not_tag_lists():
+    assert found((FIXTURES / "clean-story.md").read_text(), path="clean-story.md") == []
+    text = (f"{LEAD}\n\nThe new timetable adds these stops\n\n  • Kilbrack\n  • Rossmore\n  • Glenbeg\n  • Carrowkeel\n")
+    assert found(text, select=["STR003"]) == []
+
+
+def test_empty_sections():
+    md = (f"# Night ferry saved\n\n{LEAD}\n\n## What workers say\n\n## What the operator says\n\n"
+          "It welcomed the vote.\n\n## Next steps\n")
+    assert found(md, path="a.md", select=["STR004"]) == [("STR004", 5), ("STR004", 11)]
+
+
+def test_orphan_captions():
+    html = ("<p>The ferry runs nightly.</p>\n<figure><figcaption>The ferry at dawn.</figcaption></figure>\n"
+            "<figure><img src=a.jpg><figcaption>The pier.</figcaption></figure>\n<figcaption>Loose caption.</figcaption>\n")
+    assert found(html, path="a.html", select=["STR005"]) == [("STR005", 2), ("STR005", 4)]
+
+
+def test_clean_markdown_story_has_no_findings_at_all():
+    result = lint_text((FIXTURES / "clean-story.md").read_text(), path="clean-story.md")
+    assert result.findings == []
