@@ -14,18 +14,19 @@ from copydesk.kinds.text import fold, word_count
 # are interface-only; weak ones are ordinary words that interfaces lean on.
 STRONG = frozenset("""
 subscribe subscriber subscribers subscription subscriptions unsubscribe newsletter newsletters cookie cookies
-login logout signup username password menu navigation sidebar advertisement advertisements advert adverts ads
-sponsored promoted comments comment whatsapp facebook twitter instagram linkedin pinterest reddit tiktok youtube
-telegram rss inbox app apps podcast podcasts notifications bookmark bookmarks permalink enlarge fullscreen
+login logout signup username password menu navigation sidebar advertisement advertisements advert adverts
+ads sponsored promoted comments comment whatsapp facebook twitter instagram linkedin pinterest reddit tiktok
+youtube telegram rss inbox app apps podcast podcasts notifications bookmark bookmarks permalink enlarge fullscreen
 homepage tweet retweet share shares sharing print email e-mail trending recommended related latest popular skip
 privacy copyright consent feedback sitemap loading click tap swipe scroll download advertising advertise
 """.split())
+# Ordinary words interface text leans on; not prose verbs like "support" or "join", so that a subhead
+# such as "Popular support" is not mistaken for a widget.
 WEAK = frozenset("""
-read more watch listen view see show hide next previous prev back top home search gallery video videos photos
-stories articles article story page site website ad our us today now free here all rights reserved up in out on
-to this the your you also don't dont miss get join support donate try sign log follow like content main policy
-terms conditions contact about help news of for and or a an with by via from continue reading most load open
-close save copy link links up-to-date alerts alert account register
+read more also watch listen view see show hide next previous prev back top home search gallery video videos
+photos stories articles article story page site website ad our us this the your you to for of on in and or a an
+with by via from content main policy terms conditions contact about news continue continues reading most load
+link links alerts account register below above paid partner rights reserved all now up
 """.split())
 IMPERATIVES = frozenset("""
 join get download follow sign subscribe support donate listen watch read click tap share email print like register
@@ -33,6 +34,8 @@ try save bookmark log open load see view discover explore continue don't dont
 """.split())
 DEICTIC = re.compile(r"\b(?:our|us|this (?:article|story|page|post|video)|(?:the|our)\b[\w ]{0,30}\bapp|your inbox|"
                      r"newsletter|alerts?)\b", re.I)
+# Two-word interface verbs: "sign" or "log" alone are ordinary words ("Sign of the times").
+UI_PHRASES = re.compile(r"\b(?:sign|log|opt)[ -](?:in|up|out|on)\b", re.I)
 NAV_SEPARATORS = re.compile(r"\s[|»›>·•]\s|\s/\s")
 PROSE_END = re.compile(r"[.!?][\"”’')]*$")
 TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -45,8 +48,9 @@ def _furniture_score(block: Block, judge_max_words: int) -> tuple[float, str]:
     if not toks:
         return 0.0, ""
     n = len(toks)
-    strong = sum(t in STRONG for t in toks)
-    ui = sum(t in STRONG or t in WEAK for t in toks)
+    phrases = len(UI_PHRASES.findall(text))
+    strong = sum(t in STRONG for t in toks) + phrases
+    ui = min(n, sum(t in STRONG or t in WEAK for t in toks) + 2 * phrases)
     label_end = text.endswith((":", "»", "›", "→", ">", "..."))
     prose = PROSE_END.search(text) is not None and n >= 5
     imperative = toks[0] in IMPERATIVES and DEICTIC.search(text) is not None and n <= 10
@@ -60,7 +64,7 @@ def _furniture_score(block: Block, judge_max_words: int) -> tuple[float, str]:
     if prose:
         return 0.0, ""
     if ui == n and (strong or label_end):
-        return 0.85 if strong else 0.7, "interface wording"
+        return 0.85 if strong else 0.65, "interface wording"
     if ui / n >= 0.6 and strong:
         return 0.6, "interface wording"
     if ui == n:  # only words interfaces lean on ("More stories"): furniture only at an edge, among furniture
