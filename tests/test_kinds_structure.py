@@ -76,3 +76,11 @@ def test_orphan_captions():
 def test_clean_markdown_story_has_no_findings_at_all():
     result = lint_text((FIXTURES / "clean-story.md").read_text(), path="clean-story.md")
     assert result.findings == []
+
+
+def test_several_h1_headings_compete():
+    html = (f"<h1>Night ferry saved</h1>\n<p>{LEAD}</p>\n<h1>Island celebrates council subsidy</h1>\n"
+            "<p>More text about the vote and the subsidy follows here.</p>\n")
+    result = lint_text(html, path="a.html", select=["STR001"])
+    assert [(f.line, f.code) for f in result.findings] == [(3, "STR001")]
+    assert "the H1 \"Night ferry saved\" (line 1)" in result.findings[0].message

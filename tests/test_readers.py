@@ -205,3 +205,28 @@ def test_decoding_boms_binary_and_bad_bytes():
 def test_size_limit():
     with pytest.raises(ReaderError, match="over the 10-byte limit"):
         read_article("a.txt", b"x" * 11, max_bytes=10)
+
+
+def test_raw_html_inside_markdown_is_read_with_positions():
+    text = ("# Ferry saved\n\nThe night ferry will keep running.\n\n<div class=\"newsletter-box\">\n"
+            "<p>Get the Herald every morning</p>\n</div>\n\n<figure><figcaption>The pier at dawn.</figcaption></figure>\n")
+    a = parse_text(text, "a.md", "md")
+    box = next(b for b in a.blocks if b.text == "Get the Herald every morning")
+    assert box.region == "newsletter" and box.start_line == 6
+    assert block_source(a, box) == "Get the Herald every morning"
+    caption = next(b for b in a.blocks if b.kind == "caption")
+    assert caption.attrs["figure_has_media"] is False and block_source(a, caption) == "The pier at dawn."
+
+
+@pytest.mark.parametrize("fmt, text", [
+    ("txt", "Intro line of the story here.\r\n\r\nThe ferry sails at nine tonight.\r\n"),
+    ("md", "# Intro\r\n\r\nThe ferry sails at *nine* tonight.\r\n"),
+    ("html", "<h1>Intro</h1>\r\n<p>The ferry sails\r\nat nine tonight.</p>\r\n"),
+])
+def test_windows_line_endings_keep_positions(fmt, text):
+    a = parse_text(text, f"a.{fmt}", fmt)
+    block = next(b for b in a.blocks if "nine" in b.text)
+    at = block.text.index("nine")
+    line, col, end_line, end_col = a.span_position(block, at, at + 4)
+    assert a.source.line_text(line)[col - 1:end_col - 1] == "nine"
+    assert line == {"txt": 3, "md": 3, "html": 3}[fmt]

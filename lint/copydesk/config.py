@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+from functools import lru_cache
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
@@ -109,7 +110,12 @@ def read_config_file(path: Path) -> Settings:
 def find_config_file(start: Path) -> Path | None:
     """The nearest .copydesk.toml, or pyproject.toml with a [tool.copydesk] table, at or above start."""
     folder = start if start.is_dir() else start.parent
-    folder = folder.resolve()
+    return _config_for_folder(folder.resolve())
+
+
+@lru_cache(maxsize=4096)
+def _config_for_folder(folder: Path) -> Path | None:
+    # Cached per folder: a CI run over thousands of drafts looks up each folder once.
     for d in (folder, *folder.parents):
         dotfile = d / ".copydesk.toml"
         if dotfile.is_file():

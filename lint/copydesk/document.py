@@ -83,6 +83,13 @@ class SourceMap:
             return s_start + s_len if rel > 0 else s_start
         return s_start if rel < t_len else s_start + s_len
 
+    def shifted(self, delta: int) -> "SourceMap":
+        """The same map for text that sits `delta` characters further into the file."""
+        out = SourceMap()
+        out._text_starts = list(self._text_starts)
+        out._pieces = [(t, n, s + delta, m) for t, n, s, m in self._pieces]
+        return out
+
     @property
     def source_start(self) -> int:
         return self._pieces[0][2] if self._pieces else 0

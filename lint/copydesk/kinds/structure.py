@@ -30,6 +30,11 @@ def _headline_like(block: Block, max_words: int) -> bool:
     return not any(w in STRONG for w in words(text))
 
 
+def _clip(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
 def _same_subject(a: str, b: str) -> bool:
     ca, cb = content_words(a), content_words(b)
     shared = len(ca & cb)
@@ -53,6 +58,10 @@ def competing_headlines(article: Article, card) -> Iterator[Finding]:
         if t and h and t not in h and h not in t:
             yield make_finding(card, article, h1s[0], confidence=0.9, first_line=title.start_line,
                                first=f"the front-matter title \"{title.text.strip()}\"")
+    for h in h1s[1:]:
+        if fold(h.text) != fold(h1s[0].text):
+            yield make_finding(card, article, h, confidence=0.85, first_line=h1s[0].start_line,
+                               first=f"the H1 \"{_clip(h1s[0].text)}\"")
     # Before the first long paragraph, headline-like lines about one subject compete with each other.
     zone = []
     for block in body:
@@ -62,12 +71,12 @@ def competing_headlines(article: Article, card) -> Iterator[Finding]:
     anchor = h1s[0] if h1s else (title if title and not h1s else None)
     seen: list[Block] = [anchor] if anchor is not None else []
     for block in zone:
-        if block is anchor or not _headline_like(block, opts["max_words"]):
+        if block is anchor or block in h1s or not _headline_like(block, opts["max_words"]):
             continue
         rival = next((s for s in seen if _same_subject(s.text, block.text) and fold(s.text) != fold(block.text)), None)
         if rival is not None:
             yield make_finding(card, article, block, confidence=0.8, first_line=rival.start_line,
-                               first=f"\"{rival.text.strip()[:60]}\"")
+                               first=f"\"{_clip(rival.text)}\"")
         else:
             seen.append(block)
 

@@ -144,6 +144,8 @@ def _read_body(article: Article, body: str) -> None:
                 smap = SourceMap()
                 smap.add(0, 0, off + lead, max(1, len(line.strip())))
                 article.add_block("list_item", "", smap, marker=item.markup)
+        elif tok.type == "html_block" and tok.map and not containers:
+            _html_block(article, tok, line_offsets)
         elif tok.type == "inline" and tok.map:
             prev = tokens[i - 1]
             if prev.type == "heading_open":
@@ -245,3 +247,27 @@ def _emit(children, raw: str, cmap: SourceMap, builder: TextBuilder, cursor: int
             cursor = min(len(raw), cursor + len(piece))
         builder.add(piece, src, src_len)
     return cursor
+
+
+def _html_block(article: Article, tok: Any, line_offsets: list[int]) -> None:
+    """Raw HTML in a Markdown draft (a CMS widget, a figure) is read like an HTML fragment."""
+    from copydesk.document import SourceText
+    from copydesk.readers.html import read_html
+
+    if not tok.content.strip() or tok.content.lstrip().startswith("<!--"):
+        return
+    offset = line_offsets[tok.map[0]]
+    raw = article.source.text[offset:offset + len(tok.content)]
+    if raw != tok.content:  # markdown-it normalised something (tabs, line ends): positions would drift
+        return
+    fragment = Article(path=article.path, source=SourceText(tok.content), format="html")
+    try:
+        read_html(fragment)
+    except ReaderError:
+        return  # half an element split across Markdown blocks: leave it to the reader of the whole page
+    for block in fragment.blocks:
+        if block.origin != "body":
+            continue
+        new = article.add_block(block.kind, block.text, block.map.shifted(offset), heading_level=block.heading_level,
+                                region=block.region, marker=block.marker)
+        new.attrs.update(block.attrs)
