@@ -65,3 +65,12 @@ def test_story_header_byline_pull_quote_and_captions_are_not_regions():
 def test_fragments_are_not_whole_pages():
     html = "<p>The pier reopened on Monday after repairs.</p>\n<footer><p>Reporting by Orla Finnegan.</p></footer>\n"
     assert found(html, path="fragment.html") == []
+
+
+def test_blog_page_without_article_element():
+    # No <article>/<main>: furniture is known by element and class names (camelCase too) and by wording;
+    # the story's own header (it holds the H1) and its paragraphs are left alone.
+    text = (FIXTURES / "blog-page.html").read_text()
+    result = lint_text(text, path="blog-page.html")
+    assert sorted(f.line for f in result.findings) == [5, 13, 15, 16]
+    assert {f.category for f in result.findings} == {"boilerplate"}

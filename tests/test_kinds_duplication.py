@@ -108,3 +108,11 @@ def test_near_duplicate_search_scales_linearly():
     start = time.perf_counter()
     assert found("\n\n".join(paras), select=["DUP001"]) == []
     assert time.perf_counter() - start < 30  # a pairwise scan would take minutes
+
+
+def test_a_meta_description_repeating_the_lede_is_not_a_duplicate():
+    lede = "Dunmore councillors voted on Wednesday to keep the night ferry to Inchkeel running for two more years."
+    md = f"---\ntitle: Ferry saved\ndescription: {lede}\n---\n\n{lede} The subsidy is 180,000 euros.\n"
+    assert found(md, path="a.md") == []
+    html = f'<html><head><meta name="description" content="{lede}"></head><body><p>{lede}</p></body></html>\n'
+    assert found(html, path="a.html") == []

@@ -129,17 +129,22 @@ def page_region(article: Article, card) -> Iterator[Finding]:
     (share, related, newsletter, cookie, comments), or outside the page's <article>; once per region."""
     if not article.whole_page:
         return
+    # One group per furniture element (or per run of text outside the <article>).
     groups: list[list[Block]] = []
     for block in article.body:
-        region = block.region
-        prose = word_count(block.text) >= card.options["max_prose_words"] and PROSE_END.search(block.text.strip())
-        if region is None or (block.kind == "heading" and block.heading_level == 1) or prose:
+        if block.region is None:
             groups.append([])
             continue
-        if groups and groups[-1] and groups[-1][-1].region == region:
+        key = (block.region, block.attrs.get("region_id"))
+        if groups and groups[-1] and (groups[-1][-1].region, groups[-1][-1].attrs.get("region_id")) == key:
             groups[-1].append(block)
         else:
             groups.append([block])
+    limit = card.options["max_prose_words"]
+    # A region holding the story's headline or a real paragraph is the story's own header or body.
+    groups = [g for g in groups if g and not any(
+        (b.kind == "heading" and b.heading_level == 1)
+        or (word_count(b.text) >= limit and PROSE_END.search(b.text.strip())) for b in g)]
     for group in groups:
         if not group:
             continue

@@ -111,16 +111,19 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
     "duplicate_sentence",
     options={
         "min_words": Option("int", 8, "shorter sentences may repeat (slogans, short quotes)", min=3),
-        "block_kinds": Option("block-kinds", ["title", "dek", "paragraph", "caption", "list_item", "quote", "line",
-                                               "heading"], "blocks whose sentences are compared"),
+        "block_kinds": Option("block-kinds", ["paragraph", "caption", "list_item", "quote", "line", "heading"],
+                              "body blocks whose sentences are compared"),
     },
     fields=("first_line", "words"),
 )
 def duplicate_sentence(article: Article, card) -> Iterator[Finding]:
-    """A sentence that already appeared, word for word after folding, in another place of the article."""
+    """A sentence that already appeared, word for word after folding, in another place of the article.
+
+    Body text only: a meta description or front-matter dek that repeats the lede is never shown
+    beside it, so it is no defect."""
     opts = card.options
     seen: dict[str, tuple[Block, int]] = {}
-    for block in article.blocks:
+    for block in article.body:
         if block.kind not in opts["block_kinds"]:
             continue
         for start, end in split_sentences(block.text):

@@ -19,12 +19,14 @@ SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head_only", "ifr
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 # Containers that are page furniture rather than the story, on a whole saved page.
 FURNITURE_TAGS = {"nav", "header", "footer", "aside", "form"}
-FURNITURE_NAMES = re.compile(
-    r"(?:^|[-_\s])(?:share|sharing|social|related|recommend\w*|newsletter|subscribe|subscription|signup|cookie\w*|"
-    r"consent|gdpr|comments?|disqus|promo|advert\w*|ads?|sponsor\w*|breadcrumbs?|menu|navbar|nav|footer|header|"
-    r"masthead|sidebar|widget|popular|trending|most-read|paywall|banner|toolbar|outbrain|taboola)(?:$|[-_\s\d])",
-    re.I,
-)
+# Words in class or id names that mark furniture ("social-share-buttons", "newsletterSignup", "ad-slot").
+FURNITURE_WORDS = frozenset("""
+share sharing sharebar social related recommended recommendations recommend newsletter newsletters subscribe
+subscription signup cookie cookies consent gdpr comments disqus promo advert adverts advertisement ads ad sponsor
+sponsored breadcrumb breadcrumbs menu navbar nav footer header masthead sidebar widget widgets popular trending
+paywall banner toolbar outbrain taboola topbar
+""".split())
+NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 PULLQUOTE = re.compile(r"pull-?quote|pullout|pull_quote", re.I)
 MEDIA_TAGS = {"img", "picture", "video", "iframe", "svg", "audio", "embed", "object", "source"}
 # Elements that end a run of loose text (text not inside any block element).
@@ -42,10 +44,12 @@ class _Reader(HTMLParser):
         self.article = article
         self.src = article.source
         self.stack: list[tuple[str, str | None]] = []  # (tag, furniture label or None)
+        self.region_ids: list[int] = []  # element number of each open element, parallel to stack
+        self.element_count = 0
         self.skip_depth = 0
         self.current: tuple | None = None  # (tag, level, builder, region, kind, tag offset, tag length)
         self.loose: TextBuilder | None = None  # text outside any block element (a <div>, <span>...)
-        self.loose_region: str | None = None
+        self.loose_region: tuple[str, int] | None = None
         self.quote_depth = 0
         self.saw_body = False
         self.saw_main = False
@@ -59,11 +63,12 @@ class _Reader(HTMLParser):
         line, col = self.getpos()
         return self.src.line_starts[line - 1] + col
 
-    def _region(self) -> str | None:
-        """The outermost furniture label around here: a nav inside a site header is one region."""
-        for tag, label in self.stack:
+    def _region(self) -> tuple[str, int] | None:
+        """The outermost furniture element around here, as (label, element number): a nav inside a
+        site header is one region."""
+        for depth, (tag, label) in enumerate(self.stack):
             if label:
-                return label
+                return label, self.region_ids[depth]
         return None
 
     # -- text ---------------------------------------------------------------------------------
@@ -119,8 +124,7 @@ class _Reader(HTMLParser):
         if role in ("navigation", "banner", "contentinfo", "complementary", "search") and not self.main_depth:
             return role
         names = " ".join(filter(None, [attrs.get("class"), attrs.get("id")]))
-        m = FURNITURE_NAMES.search(names) if names else None
-        return m.group(0).strip(" -_").lower() if m else None
+        return next((w for w in (t.lower() for t in NAME_WORD.findall(names)) if w in FURNITURE_WORDS), None)
 
     def handle_starttag(self, tag: str, attrs_list) -> None:
         attrs = {k: (v or "") for k, v in attrs_list}
@@ -138,6 +142,7 @@ class _Reader(HTMLParser):
         if tag in SKIP_TAGS:
             self.skip_depth += 1
             self.stack.append((tag, None))
+            self.region_ids.append(-1)
             return
         label = self._furniture_label(tag, attrs)
         if PULLQUOTE.search(" ".join(filter(None, [attrs.get("class"), attrs.get("id")]))):
@@ -147,6 +152,8 @@ class _Reader(HTMLParser):
             self.main_depth += 1
             self.main_tags.append(len(self.stack))
         self.stack.append((tag, label))
+        self.region_ids.append(self.element_count)
+        self.element_count += 1
         if tag == "figure":
             self.figures.append({"media": False, "captions": []})
         if tag == "blockquote":
@@ -174,6 +181,7 @@ class _Reader(HTMLParser):
             return  # a stray closing tag; browsers ignore it too
         while self.stack:
             open_tag, _ = self.stack.pop()
+            self.region_ids.pop()
             if open_tag in SKIP_TAGS:
                 self.skip_depth -= 1
             if open_tag == "blockquote":
@@ -206,9 +214,11 @@ class _Reader(HTMLParser):
             smap = SourceMap()
             smap.add(0, 0, tag_at, max(1, tag_len))
         if region is None and self.has_main and not self.main_depth and kind != "title":
-            region = "outside-article"  # a whole page's body text outside its <article>/<main>
-        block = self.article.add_block(kind, text, smap, heading_level=level, region=region,
+            region = ("outside-article", -1)  # a whole page's body text outside its <article>/<main>
+        block = self.article.add_block(kind, text, smap, heading_level=level, region=region and region[0],
                                        origin="meta" if kind == "title" else "body")
+        if region:
+            block.attrs["region_id"] = region[1]
         if self.pull_depth_at:
             block.attrs["pullquote"] = True
         if tag == "figcaption":
@@ -224,9 +234,11 @@ class _Reader(HTMLParser):
         self.loose = None
         text, smap = builder.stripped()
         if region is None and self.has_main and not self.main_depth:
-            region = "outside-article"
+            region = ("outside-article", -1)
         if text:
-            self.article.add_block("line", text, smap, region=region)
+            block = self.article.add_block("line", text, smap, region=region and region[0])
+            if region:
+                block.attrs["region_id"] = region[1]
 
     def _meta(self, attrs: dict) -> None:
         key = (attrs.get("name") or attrs.get("property") or "").lower()
