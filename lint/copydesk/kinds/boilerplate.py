@@ -8,7 +8,7 @@ from typing import Iterator
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
-from copydesk.kinds.text import fold, word_count
+from copydesk.kinds.text import clip, fold, word_count
 
 # Words that, on a short line, belong to a site's interface rather than to a story. Strong words
 # are interface-only; weak ones are ordinary words that interfaces lean on.
@@ -113,7 +113,7 @@ def page_furniture(article: Article, card) -> Iterator[Finding]:
             score = min(0.95, score + 0.1 * edge + 0.1 * neighbour)
         if score >= opts["threshold"]:
             where = " at the edge of the article" if edge and score < 1.0 else ""
-            yield make_finding(card, article, block, confidence=score, phrase=block.text.strip().rstrip(":").strip(),
+            yield make_finding(card, article, block, confidence=score, phrase=clip(block.text.strip().rstrip(":")),
                                reason=reason + where)
 
 
@@ -149,6 +149,6 @@ def page_region(article: Article, card) -> Iterator[Finding]:
         if not group:
             continue
         first, last = group[0], group[-1]
-        sample = ", ".join(f'"{b.text[:30]}"' for b in group[:3]) + (", ..." if len(group) > 3 else "")
+        sample = ", ".join(f'"{clip(b.text, 30)}"' for b in group[:3]) + (", ..." if len(group) > 3 else "")
         yield make_finding(card, article, first, confidence=0.9, through=last, region=first.region.replace("-", " "),
                            blocks=f"{len(group)} block{'s' * (len(group) != 1)}", sample=sample)

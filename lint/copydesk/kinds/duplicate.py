@@ -10,7 +10,7 @@ from typing import Iterator
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
-from copydesk.kinds.text import content_words, fold, shingle_hashes, split_sentences, word_count
+from copydesk.kinds.text import clip, content_words, fold, shingle_hashes, split_sentences, word_count
 
 DEFAULT_KINDS = ["paragraph", "caption", "list_item", "heading", "quote", "line"]
 SKETCH = 6  # bottom-k sketch size per block, for finding near-duplicate candidates
@@ -237,11 +237,11 @@ def summary_restates_body(article: Article, card) -> Iterator[Finding]:
         if opts["report"] == "section":
             all_lines = sorted({ln for _, lines, _ in restating for ln in lines})
             yield make_finding(card, article, head, confidence=0.85, items=len(items), restating=len(restating),
-                               lines=_line_list(all_lines), heading=head.text.strip())
+                               lines=_line_list(all_lines), heading=clip(head.text, 40))
             continue
         for item, lines, score in restating:
             yield make_finding(card, article, item, confidence=min(0.95, 0.5 + score / 2), items=len(items),
-                               restating=1, lines=_line_list(lines), heading=head.text.strip())
+                               restating=1, lines=_line_list(lines), heading=clip(head.text, 40))
 
 
 def _line_list(lines: list[int]) -> str:

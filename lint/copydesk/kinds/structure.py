@@ -10,7 +10,7 @@ from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
 from copydesk.kinds.boilerplate import STRONG
-from copydesk.kinds.text import content_words, fold, word_count, words
+from copydesk.kinds.text import clip, content_words, fold, word_count, words
 
 TERMINAL = re.compile(r"[.!?:;…][\"”’')\]]*$")
 BYLINE = re.compile(r"^(?:by|from|words by|reporting by|photos? by)\s", re.I)
@@ -28,11 +28,6 @@ def _headline_like(block: Block, max_words: int) -> bool:
     if TERMINAL.search(text) or BYLINE.match(text) or block.quotes or not text[0].isupper():
         return False
     return not any(w in STRONG for w in words(text))
-
-
-def _clip(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _same_subject(a: str, b: str) -> bool:
@@ -61,7 +56,7 @@ def competing_headlines(article: Article, card) -> Iterator[Finding]:
     for h in h1s[1:]:
         if fold(h.text) != fold(h1s[0].text):
             yield make_finding(card, article, h, confidence=0.85, first_line=h1s[0].start_line,
-                               first=f"the H1 \"{_clip(h1s[0].text)}\"")
+                               first=f"the H1 \"{clip(h1s[0].text)}\"")
     # Before the first long paragraph, headline-like lines about one subject compete with each other.
     zone = []
     for block in body:
@@ -76,7 +71,7 @@ def competing_headlines(article: Article, card) -> Iterator[Finding]:
         rival = next((s for s in seen if _same_subject(s.text, block.text) and fold(s.text) != fold(block.text)), None)
         if rival is not None:
             yield make_finding(card, article, block, confidence=0.8, first_line=rival.start_line,
-                               first=f"\"{_clip(rival.text)}\"")
+                               first=f"\"{clip(rival.text)}\"")
         else:
             seen.append(block)
 
@@ -189,8 +184,8 @@ def orphan_caption(article: Article, card) -> Iterator[Finding]:
             continue
         if article.format == "html":
             if block.attrs.get("figure_has_media") is False:
-                yield make_finding(card, article, block, confidence=0.85, caption=block.text.strip()[:60])
+                yield make_finding(card, article, block, confidence=0.85, caption=clip(block.text))
         elif article.format == "md" and block.marker == "emphasis" and CAPTION_CUE.match(block.text):
             near = body[max(0, i - card.options["window"]):i + card.options["window"] + 1]
             if not any(b.kind == "caption" and b.marker == "image" for b in near):
-                yield make_finding(card, article, block, confidence=0.75, caption=block.text.strip()[:60])
+                yield make_finding(card, article, block, confidence=0.75, caption=clip(block.text))

@@ -35,6 +35,12 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def clip(text: str, limit: int = 60) -> str:
+    """Text for a message: whitespace collapsed, cut at a word boundary with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
 def word_count(text: str) -> int:
     return len(text.split())
 
