@@ -148,8 +148,8 @@ def cmd_check(args) -> int:
     def settings_for(path: str) -> Settings:
         if fixed:
             return fixed
-        where = Path(args.stdin_filename or ".") if path == "-" else Path(path)
-        cfg = find_config_file(where if where.exists() else Path.cwd())
+        where = Path(args.stdin_filename or "stdin") if path == "-" else Path(path)
+        cfg = find_config_file(where)  # the stdin name need not exist: its folder's config still applies
         if cfg not in settings_cache:
             s = read_config_file(cfg) if cfg else Settings()
             s.preview = s.preview or args.preview

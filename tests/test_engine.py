@@ -1,0 +1,84 @@
+"""The engine: NLP only when a selected rule needs it, once per article; ranking; score; limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from copydesk.engine import article_score, lint_article
+from copydesk.finding import Finding, make_finding
+from copydesk.kinds import KINDS, Kind, load_kinds
+from copydesk.readers import parse_text
+from copydesk.registry import RuleCard, load_registry
+
+REGISTRY = load_registry()
+TEXT = ("Mayor Clara Voss opened the Velden library on Monday. She thanked the builders.\n\n"
+        "Skip to content\n\nLibrarian Ada Kern said 400 people came.\n")
+
+
+@pytest.fixture
+def person_kind(monkeypatch):
+    """A kind that needs the NLP pass: it flags every PERSON entity, with exact spans."""
+    load_kinds()
+    calls = []
+
+    def people(article, card):
+        calls.append(article.path)
+        for block in article.body:
+            for offset, doc in block.docs:
+                for ent in doc.ents:
+                    if ent.label_ == "PERSON":
+                        yield make_finding(card, article, block, offset + ent.start_char, offset + ent.end_char,
+                                           confidence=0.5, name=ent.text)
+
+    monkeypatch.setitem(KINDS, "people_probe", Kind("people_probe", people, {}, ("name",), needs_nlp=True))
+    card = RuleCard(code="REA999", name="people-probe", category="readability", kind="people_probe",
+                    severity="info", message="person {name}", why="test", examples={"fail": [], "pass": []})
+    return card, calls
+
+
+def test_nlp_runs_only_when_a_selected_rule_needs_it(person_kind):
+    card, calls = person_kind
+    plain = parse_text(TEXT, "a.txt", "txt")
+    result = lint_article(plain, [REGISTRY.lookup("BOI001")], REGISTRY)
+    assert [f.code for f in result.findings] == ["BOI001"]
+    assert not plain.nlp_done and all(not b.docs for b in plain.blocks)
+
+    article = parse_text(TEXT, "a.txt", "txt")
+    result = lint_article(article, [REGISTRY.lookup("BOI001"), card], REGISTRY)
+    assert article.nlp_done and calls == ["a.txt"]
+    people = [f for f in result.findings if f.code == "REA999"]
+    lines = TEXT.splitlines()
+    for f in people:  # entity spans map back to the file exactly
+        assert lines[f.line - 1][f.column - 1:f.end_column - 1] == f.excerpt
+    names = [f.excerpt for f in people]
+    assert "Clara Voss" in names and any(n.endswith("Ada Kern") for n in names)
+
+
+def test_text_over_the_nlp_limit_skips_those_rules_with_a_notice(person_kind):
+    card, calls = person_kind
+    article = parse_text(TEXT, "a.txt", "txt")
+    result = lint_article(article, [REGISTRY.lookup("BOI001"), card], REGISTRY, nlp_max_chars=50)
+    assert calls == [] and not article.nlp_done
+    assert [f.code for f in result.findings] == ["BOI001"]
+    assert "over max-nlp-chars (50)" in result.notices[0] and "1 rule(s)" in result.notices[0]
+
+
+def test_ranking_is_severity_then_confidence_then_position():
+    def f(sev, conf, line):
+        return Finding("X", "x", "structure", sev, conf, line, 1, line, 2, "m", "e")
+
+    items = [f("info", 1.0, 1), f("warning", 0.5, 9), f("error", 0.6, 5), f("error", 0.9, 7), f("warning", 0.5, 3)]
+    ranked = sorted(items, key=Finding.sort_key)
+    assert [(x.severity, x.confidence, x.line) for x in ranked] == [
+        ("error", 0.9, 7), ("error", 0.6, 5), ("warning", 0.5, 3), ("warning", 0.5, 9), ("info", 1.0, 1)]
+
+
+def test_score_formula():
+    def f(sev, conf=1.0):
+        return Finding("X", "x", "structure", sev, conf, 1, 1, 1, 2, "m", "e")
+
+    assert article_score([], 800) == 100
+    assert article_score([f("error")], 500) == 67
+    assert article_score([f("error")] * 5, 500) == 29
+    assert article_score([f("error")], 2000) == 89  # longer articles are allowed proportionally more
+    assert article_score([f("warning", 0.5)], 100) == 91  # short articles count as 500 words
