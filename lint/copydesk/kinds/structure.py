@@ -30,6 +30,13 @@ def _headline_like(block: Block, max_words: int) -> bool:
     return not any(w in STRONG for w in words(text))
 
 
+def _title_case(text: str) -> bool:
+    """Most longer words capitalised, as headlines are and deks are not."""
+    longer = [w for w in text.split()[1:] if len(w.strip("\"'“‘(")) >= 4]
+    caps = sum(w.strip("\"'“‘(")[:1].isupper() for w in longer)
+    return len(longer) >= 2 and caps / len(longer) >= 0.6
+
+
 def _same_subject(a: str, b: str) -> bool:
     ca, cb = content_words(a), content_words(b)
     shared = len(ca & cb)
@@ -42,8 +49,9 @@ def _same_subject(a: str, b: str) -> bool:
     fields=("first_line", "first"),
 )
 def competing_headlines(article: Article, card) -> Iterator[Finding]:
-    """More than one headline for the story: headline-like lines before the body about the same subject,
-    several H1s, or a front-matter title that disagrees with the H1."""
+    """More than one headline for the story: headline-like lines before the body about the same subject
+    (a later one in title case, so that a dek without a full stop is not taken for a rival), several
+    H1s, or a front-matter title that disagrees with the H1."""
     opts = card.options
     body = article.body
     title = next((b for b in article.blocks if b.kind == "title" and b.origin == "front_matter"), None)
@@ -68,6 +76,8 @@ def competing_headlines(article: Article, card) -> Iterator[Finding]:
     for block in zone:
         if block is anchor or block in h1s or not _headline_like(block, opts["max_words"]):
             continue
+        if seen and not _title_case(block.text):
+            continue  # a sentence-case line under a headline is its dek, not a rival
         rival = next((s for s in seen if _same_subject(s.text, block.text) and fold(s.text) != fold(block.text)), None)
         if rival is not None:
             yield make_finding(card, article, block, confidence=0.8, first_line=rival.start_line,
