@@ -41,8 +41,10 @@ def _near_copy(a: list[str], b: list[str], threshold: float, max_changed: int) -
 
     Small means a few words changed, added or dropped in all (punctuation and case are already
     folded away): a sentence with a clause added is a new sentence, not a copy."""
+    if 2 * min(len(a), len(b)) / (len(a) + len(b)) < threshold:
+        return 0.0  # the length difference alone rules it out (what real_quick_ratio computes)
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+    if matcher.quick_ratio() < threshold:
         return 0.0
     changed = sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal")
     if changed > max_changed:
@@ -78,19 +80,29 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
     keys = [fold(b.text) for b in blocks]
     tokens = [k.split() for k in keys]
     # Pull quotes repeat the body by design; credits and embeds match the card's exempt patterns.
-    exempt = [b.attrs.get("pullquote", False) or any(p.search(b.text) for p in opts["exempt"]) for b in blocks]
+    # Worked out only for blocks that have a copy, since most blocks have none.
+    exempt_memo: dict[int, bool] = {}
+
+    def exempt(i: int) -> bool:
+        if i not in exempt_memo:
+            b = blocks[i]
+            exempt_memo[i] = b.attrs.get("pullquote", False) or any(p.search(b.text) for p in opts["exempt"])
+        return exempt_memo[i]
+
     candidates = _near_pairs(tokens, opts["near_min_words"])
     first_seen: dict[str, int] = {}
     reported: set[int] = set()
     for pos, block in enumerate(blocks):
         key = keys[pos]
-        if not key or exempt[pos]:
+        if not key:
             continue
         earlier = first_seen.setdefault(key, pos)
+        if (earlier != pos or candidates.get(pos)) and exempt(pos):
+            continue
         how, ratio = "word for word", 1.0
         if earlier == pos:  # no exact copy before: look for a near one
             best = max(((_near_copy(tokens[c], tokens[pos], opts["similarity"], opts["max_changed_words"]), c)
-                        for c in candidates.get(pos, ()) if c not in reported and not exempt[c]), default=(0.0, -1))
+                        for c in candidates.get(pos, ()) if c not in reported and not exempt(c)), default=(0.0, -1))
             if best[0] <= 0.0:
                 continue
             ratio, earlier = best

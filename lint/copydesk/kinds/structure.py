@@ -4,6 +4,7 @@ empty sections, captions without a picture)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from copydesk.document import Article, Block
@@ -101,11 +102,23 @@ def placeholder_text(article: Article, card) -> Iterator[Finding]:
         if block.kind == "list_item" and opts["empty_items"] and not fold(block.text):
             yield make_finding(card, article, block, confidence=0.95, found="an empty list item")
             continue
+        if not block.text or not any_placeholder(opts["patterns"], block.text):
+            continue
         for pattern in opts["patterns"]:
             for m in pattern.finditer(block.text):
                 if m.end() > m.start():
                     yield make_finding(card, article, block, m.start(), m.end(), confidence=0.9,
                                        found=f"\"{m.group().strip()}\"")
+
+
+def any_placeholder(patterns: list, text: str) -> bool:
+    """One pass with all patterns joined, before the per-pattern passes that locate each match."""
+    return _joined(tuple(p.pattern for p in patterns)).search(text) is not None
+
+
+@lru_cache(maxsize=64)
+def _joined(sources: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{s})" for s in sources), re.IGNORECASE) if sources else re.compile(r"(?!)")
 
 
 _TAGS_LINE = re.compile(r"^\s*(?:tags|topics|keywords|filed under|categories|related topics)\s*:\s*\S", re.I)

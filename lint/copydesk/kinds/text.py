@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^\w\s]+")
 _SPACE = re.compile(r"\s+")
@@ -28,8 +29,11 @@ mich minn miss mo mont neb nev okla ore pa tenn tex va vt wash wis wyo
 """.split())
 
 
+@lru_cache(maxsize=32768)
 def fold(text: str) -> str:
-    """Case-, accent-, whitespace- and punctuation-insensitive form of a text, for equality tests."""
+    """Case-, accent-, whitespace- and punctuation-insensitive form of a text, for equality tests.
+
+    Cached: several kinds fold the same blocks and sentences of one article."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _NON_WORD.sub(" ", text.replace("_", " "))
     return _SPACE.sub(" ", text).strip()
@@ -64,11 +68,21 @@ def content_words(text: str) -> set[str]:
     return {stem(w) for w in words(text) if len(w) > 2 and w not in STOPWORDS and not w.isdigit()}
 
 
+@lru_cache(maxsize=65536)
+def _word_hash(word: str) -> int:
+    return zlib.crc32(word.encode())
+
+
 def shingle_hashes(tokens: list[str]) -> list[int]:
-    """Stable (process-independent) hashes of word bigrams, for sketching near-duplicates."""
-    if len(tokens) < 2:
-        return [zlib.crc32(t.encode()) for t in tokens]
-    return [zlib.crc32(f"{a} {b}".encode()) for a, b in zip(tokens, tokens[1:])]
+    """Stable (process-independent, unlike hash()) hashes of word bigrams, for sketching near-duplicates.
+
+    Bigrams of two stopwords ("of the") are left out: every block has them, so they would make
+    unrelated blocks look alike."""
+    hashes = [_word_hash(t) for t in tokens]
+    if len(hashes) < 2:
+        return hashes
+    return [((hashes[i] * 1_000_003) ^ hashes[i + 1]) & 0xFFFFFFFFFFFF for i in range(len(tokens) - 1)
+            if tokens[i] not in STOPWORDS or tokens[i + 1] not in STOPWORDS]
 
 
 _SENT_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)|\s[-–—|]\s(?=[\"“‘(]?[A-Z0-9])")
