@@ -74,3 +74,12 @@ def test_blog_page_without_article_element():
     result = lint_text(text, path="blog-page.html")
     assert sorted(f.line for f in result.findings) == [5, 13, 15, 16]
     assert {f.category for f in result.findings} == {"boilerplate"}
+
+
+def test_furniture_between_sections_and_link_trails():
+    md = ("# Night ferry saved\n\nThe council met on Wednesday and voted to keep the late boat.\n\n"
+          "It was a long meeting with speakers from the island and the fish plant.\n\n"
+          "More on this story »\n\n## Reaction\n\nThe operator welcomed the vote and will publish a timetable.\n\n"
+          "The union welcomed it too.\n\nIt meets again next week.\n\nThe mayor was not available.\n")
+    result = lint_text(md, path="a.md", select=["BOI001"])
+    assert [(f.line, "between sections" in f.message) for f in result.findings] == [(7, True)]

@@ -230,3 +230,13 @@ def test_windows_line_endings_keep_positions(fmt, text):
     line, col, end_line, end_col = a.span_position(block, at, at + 4)
     assert a.source.line_text(line)[col - 1:end_col - 1] == "nine"
     assert line == {"txt": 3, "md": 3, "html": 3}[fmt]
+
+
+@pytest.mark.parametrize("fmt, text", [
+    ("txt", "Ferry saved\n\nBy Orla Finnegan\n\nBy the river, the old mill stood empty.\n"),
+    ("md", "# Ferry saved\n\nBy Orla Finnegan\n\nBy the river, the old mill stood empty.\n"),
+    ("html", "<h1>Ferry saved</h1><p>By Orla Finnegan</p><p>By the river, the old mill stood empty.</p>"),
+])
+def test_bylines_are_their_own_kind(fmt, text):
+    a = parse_text(text, f"a.{fmt}", fmt)
+    assert [b.kind for b in a.body][1:] == ["byline", "paragraph"]

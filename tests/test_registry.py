@@ -58,6 +58,7 @@ message: "{nope}"
 why: because
 options:
   phrases: "not a list"
+  prefixes: ["ok"]
   wibble: 3
 examples:
   fail: ["x"]
@@ -67,13 +68,28 @@ examples:
     write(tmp_path / "rules/boilerplate/d.yaml", GOOD.format(code="BOI902", name="dup-name"))
     write(tmp_path / "rules/boilerplate/e.yaml", "code: [unclosed")
     write(tmp_path / "rules/boilerplate/f.yaml", "code: BOI906\nname: lonely\n")
+    write(tmp_path / "rules/structure/g.yaml", """
+code: STR907
+name: bad-regex
+category: structure
+kind: placeholder_text
+severity: info
+message: "{found}"
+why: because
+options:
+  patterns: ['(unclosed', '(\\w+\\s?)+$']
+examples:
+  fail: ["x"]
+  pass: ["y"]
+""")
     with pytest.raises(RegistryError) as err:
         load_cards([tmp_path / "rules"])
     text = "\n".join(err.value.problems)
     for expected in ("unknown key 'colour'", "unknown kind 'no_such_kind'", "severity must be one of",
                      "name 'Bad Name'", "examples.fail needs at least one example", "missing required key",
                      "option 'phrases': expected a list of strings", "unknown option 'wibble'",
-                     "unknown field(s) nope", "BOI902 is already used", "not valid YAML"):
+                     "unknown field(s) nope", "BOI902 is already used", "not valid YAML",
+                     "pattern '(unclosed' does not compile", "could backtrack forever"):
         assert expected in text, expected
 
 
@@ -123,3 +139,28 @@ def test_no_stray_python_at_the_top_of_lint_and_rules():
     assert not list((ROOT / "lint").glob("*.py")), "lint/ is a source root and holds no modules"
     assert not list((ROOT / "rules").rglob("*.py")), "rules/ holds YAML cards only"
     assert not (ROOT / "lint" / "__init__.py").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.network  # pip builds the wheel in an isolated environment, fetching hatchling
+def test_the_wheel_ships_the_cards_and_reads_them_when_installed(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "dist"), str(ROOT)],
+                   check=True, capture_output=True, timeout=900)
+    (wheel,) = (tmp_path / "dist").glob("copydesk-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    ours = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "rules").rglob("*.yaml"))
+    assert [n for n in ours if f"copydesk/{n}" not in names] == []
+    assert not any(n.startswith("rules/") or n.startswith("lint/") for n in names)
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, timeout=600)
+    code = ("from copydesk.registry import default_rules_dir, load_registry; import copydesk; "
+            "print(copydesk.__file__); print(default_rules_dir()); print(len(load_registry().cards))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**__import__("os").environ, "PYTHONPATH": str(target)}).stdout.split("\n")
+    assert out[0].startswith(str(target)) and out[1] == str(target / "copydesk" / "rules")
+    assert int(out[2]) == len(ours) - 1  # every card but redirects.yaml

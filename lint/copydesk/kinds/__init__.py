@@ -117,7 +117,15 @@ def coerce_option(opt: Option, value: Any) -> Any:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise OptionError(f"expected a list of strings, got {value!r}")
         if t == "list[regex]":
-            return [compile_pattern(v) for v in value]
+            compiled, errors = [], []
+            for v in value:  # every bad pattern is named, not only the first
+                try:
+                    compiled.append(compile_pattern(v))
+                except OptionError as exc:
+                    errors.append(str(exc))
+            if errors:
+                raise OptionError("; ".join(errors))
+            return compiled
         if t == "block-kinds":
             bad = [v for v in value if v not in BLOCK_KINDS]
             if bad:

@@ -37,6 +37,7 @@ DEICTIC = re.compile(r"\b(?:our|us|this (?:article|story|page|post|video)|(?:the
 # Two-word interface verbs: "sign" or "log" alone are ordinary words ("Sign of the times").
 UI_PHRASES = re.compile(r"\b(?:sign|log|opt)[ -](?:in|up|out|on)\b", re.I)
 NAV_SEPARATORS = re.compile(r"\s[|»›>·•]\s|\s/\s")
+LINKY = re.compile(r"https?://|www\.|[»›→]\s*$|^\s*[«‹←]")
 PROSE_END = re.compile(r"[.!?][\"”’')]*$")
 TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -106,13 +107,16 @@ def page_furniture(article: Article, card) -> Iterator[Finding]:
         score, reason = scores[i]
         if score <= 0:
             continue
-        # Furniture clusters at the edges of an article and in runs; a lone interface-ish line mid-story less so.
+        # Furniture clusters at the edges of an article, between sections and in runs; a lone
+        # interface-ish line in the middle of a story less so.
         edge = i <= 1 or i >= last - 2
+        between = i < last and body[i + 1].kind == "heading" and block.kind != "heading"
         neighbour = any(0 <= j <= last and scores[j][0] >= 0.6 for j in (i - 1, i + 1))
+        linky = LINKY.search(block.text) is not None
         if score < 1.0:
-            score = min(0.95, score + 0.1 * edge + 0.1 * neighbour)
+            score = min(0.95, score + 0.1 * (edge or between) + 0.1 * neighbour + 0.1 * linky)
         if score >= opts["threshold"]:
-            where = " at the edge of the article" if edge and score < 1.0 else ""
+            where = (" at the edge of the article" if edge else " between sections" if between else "") if score < 1.0 else ""
             yield make_finding(card, article, block, confidence=score, phrase=clip(block.text.strip().rstrip(":")),
                                reason=reason + where)
 

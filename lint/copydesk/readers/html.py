@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 from copydesk.document import Article, SourceMap, TextBuilder
 from copydesk.readers import ReaderError
+from copydesk.readers.plain import BYLINE
 
 BLOCK_TAGS = {
     "title": "title", "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
@@ -210,6 +211,8 @@ class _Reader(HTMLParser):
         text, smap = builder.stripped()
         if not text and kind != "list_item":
             return
+        if kind == "paragraph" and BYLINE.match(text):
+            kind = "byline"
         if not text:  # an empty list item: point at its tag, so structure rules can report it
             smap = SourceMap()
             smap.add(0, 0, tag_at, max(1, tag_len))

@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 
 from copydesk.document import Article, SourceMap, TextBuilder
 from copydesk.readers import ReaderError
+from copydesk.readers.plain import BYLINE
 
 FRONT_MATTER_OPEN = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")
 FRONT_MATTER_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
@@ -209,6 +210,8 @@ def _inline_blocks(article, tok, lines, line_offsets, kind, level, marker) -> No
     builder = TextBuilder()
     _emit(children, raw, cmap, builder, 0)
     text, smap = builder.stripped()
+    if kind == "paragraph" and BYLINE.match(text):
+        kind = "byline"
     if text or kind == "list_item":
         if not text:
             smap.add(0, 0, cmap.source_start, 1)

@@ -8,6 +8,8 @@ from copydesk.document import Article, SourceMap
 
 BULLET = re.compile(r"^[ \t]*(?:[•●▪◦‣∙·\u2023\u2043]|[-*–+](?=\s|$)|\d{1,3}[.)](?=\s))[ \t]*")
 DIRECTIVE_LINE = re.compile(r"^\s*<!--\s*copydesk:.*-->\s*$")
+BYLINE = re.compile(r"^(?:[Bb]y|[Ww]ords by|[Rr]eporting by)\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|de|van|von|der|la|le)){0,6}"
+                    r"\s*(?:[,|/–—-].{0,60})?$")
 TERMINAL = re.compile(r"[.!?…:;\"”’')\]]\s*$")
 
 
@@ -62,7 +64,10 @@ def _add_line(article: Article, offset: int, line: str) -> None:
     content = line.strip()
     smap = SourceMap()
     smap.add(0, len(content), offset + lead, len(content))
-    kind = "paragraph" if TERMINAL.search(content) and len(content.split()) > 3 else "line"
+    if BYLINE.match(content):
+        kind = "byline"
+    else:
+        kind = "paragraph" if TERMINAL.search(content) and len(content.split()) > 3 else "line"
     article.add_block(kind, content, smap)
 
 
