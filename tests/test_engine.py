@@ -82,3 +82,28 @@ def test_score_formula():
     assert article_score([f("error")] * 5, 500) == 29
     assert article_score([f("error")], 2000) == 89  # longer articles are allowed proportionally more
     assert article_score([f("warning", 0.5)], 100) == 91  # short articles count as 500 words
+
+
+def test_configured_model_that_cannot_load_is_one_line_exit_2(person_kind, tmp_path, capsys):
+    from conftest import write
+    from copydesk import cli
+
+    write(tmp_path / "cards/readability/probe.yaml", """
+code: REA998
+name: people-probe-card
+category: readability
+kind: people_probe
+severity: info
+message: "person {name}"
+why: A probe for the model setting.
+examples:
+  fail: ["Clara Voss spoke."]
+  pass: ["It rained."]
+""")
+    write(tmp_path / ".copydesk.toml", 'extend-rules = ["cards"]\nmodel = "no_such_model_xyz"\n')
+    draft = write(tmp_path / "a.txt", "Mayor Clara Voss opened the library.\n")
+    code = cli.main(["check", str(draft)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("copydesk: error: cannot load spaCy model 'no_such_model_xyz'")
+    assert "Traceback" not in err and err.count("\n") == 1
