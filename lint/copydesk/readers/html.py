@@ -16,7 +16,7 @@ BLOCK_TAGS = {
     "td": "line", "th": "line", "caption": "caption", "address": "byline",
 }
 # Elements whose contents never reach a reader.
-SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head_only", "iframe", "object", "select"}
+SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "object", "select"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 # Containers that are page furniture rather than the story, on a whole saved page.
 FURNITURE_TAGS = {"nav", "header", "footer", "aside", "form"}
@@ -53,7 +53,6 @@ class _Reader(HTMLParser):
         self.loose_region: tuple[str, int] | None = None
         self.quote_depth = 0
         self.saw_body = False
-        self.saw_main = False
         self.main_depth = 0
         self.main_tags: list[int] = []  # stack depths of the open <article>/<main> elements
         self.pull_depth_at: list[int] = []  # stack depths of open pull-quote elements
@@ -149,7 +148,6 @@ class _Reader(HTMLParser):
         if PULLQUOTE.search(" ".join(filter(None, [attrs.get("class"), attrs.get("id")]))):
             self.pull_depth_at.append(len(self.stack))
         if tag in ("article", "main") or attrs.get("role") == "main":
-            self.saw_main = True
             self.main_depth += 1
             self.main_tags.append(len(self.stack))
         self.stack.append((tag, label))
@@ -287,7 +285,6 @@ def read_html(article: Article) -> None:
         line = article.source.position(len(text) - len(reader.rawdata))[0]
         raise ReaderError(f"malformed HTML: unterminated markup on line {line}")
     article.whole_page = reader.saw_body
-    article.meta["has_main"] = reader.saw_main
     title = next((b for b in article.blocks if b.kind == "title"), None)
     if title:
         article.meta.setdefault("title", title.text)
