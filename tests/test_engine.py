@@ -107,3 +107,21 @@ examples:
     assert code == 2
     assert err.startswith("copydesk: error: cannot load spaCy model 'no_such_model_xyz'")
     assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_one_finding_per_defect_only_under_covering_rules():
+    from copydesk.engine import _one_finding_per_defect
+
+    def f(code, category, line, col, end_line, end_col, sev="error"):
+        return Finding(code, code.lower(), category, sev, 1.0, line, col, end_line, end_col, "m", "e")
+
+    block = f("DUP001", "duplication", 3, 1, 3, 80)
+    sentence = f("DUP002", "duplication", 3, 10, 3, 40)
+    headline = f("STR001", "structure", 5, 1, 5, 60, "warning")
+    placeholder = f("STR002", "structure", 5, 1, 5, 3)
+    region = f("BOI002", "boilerplate", 7, 1, 9, 20)
+    same_span = f("BOI001", "boilerplate", 7, 1, 9, 20)
+    other_category = f("NEU001", "neutrality", 3, 10, 3, 20)
+    kept = _one_finding_per_defect([block, sentence, same_span, region, placeholder, headline, other_category],
+                                   {"DUP001", "BOI002"})
+    assert [k.code for k in kept] == ["DUP001", "BOI002", "STR002", "STR001", "NEU001"]

@@ -69,7 +69,7 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
         findings.extend(_run(card, article, result, debug))
     # Merge before suppressing, so silencing a defect silences it whole, not just one rule's view of it.
     findings.sort(key=Finding.sort_key)
-    findings = _one_finding_per_defect(findings)
+    findings = _one_finding_per_defect(findings, {c.code for c in cards if c.kind_impl.covers})
     directives = parse_directives(article, registry, {c.code for c in cards})
     findings = apply_suppressions(findings, directives)
     for card in late:
@@ -91,26 +91,27 @@ def _run(card: RuleCard, article: Article, result: FileResult, debug: bool) -> l
         return []
 
 
-def _one_finding_per_defect(ranked: list[Finding]) -> list[Finding]:
-    """Keep one finding per defect: drop a finding whose span lies inside another finding of the same
-    category (a whole repeated block and a sentence in it, a furniture region and a link in it); of
-    two with the same span, the better-ranked one stays. A sweep per category, not a pairwise scan."""
-    rank = {id(f): i for i, f in enumerate(ranked)}
+def _one_finding_per_defect(ranked: list[Finding], covering: set[str]) -> list[Finding]:
+    """Keep one finding per defect: drop a finding whose span lies inside a finding of a covering
+    rule (see Kind.covers) of the same category, such as a sentence inside a repeated block or a link
+    inside a furniture region. Findings of other rules never swallow each other. A sweep per
+    category, not a pairwise scan."""
     dropped: set[int] = set()
-    by_category: dict[str, list[Finding]] = {}
-    for f in ranked:
-        by_category.setdefault(f.category, []).append(f)
+    by_category: dict[str, list[tuple[int, Finding]]] = {}
+    for i, f in enumerate(ranked):
+        by_category.setdefault(f.category, []).append((i, f))
     for group in by_category.values():
-        # Widest first among equal starts, then best rank: any container precedes what it contains.
-        group.sort(key=lambda f: ((f.line, f.column), (-f.end_line, -f.end_column), rank[id(f)]))
+        # Widest first among equal starts, covering rules first on equal spans, then best rank.
+        group.sort(key=lambda p: ((p[1].line, p[1].column), (-p[1].end_line, -p[1].end_column),
+                                  p[1].code not in covering, p[0]))
         reach = None
-        for f in group:
+        for i, f in group:
             end = (f.end_line, f.end_column)
             if reach is not None and end <= reach:
-                dropped.add(id(f))
-            else:
+                dropped.add(i)
+            elif f.code in covering:
                 reach = end
-    return [f for f in ranked if id(f) not in dropped]
+    return [f for i, f in enumerate(ranked) if i not in dropped]
 
 
 def lint_text(text: str, path: str = "draft.txt", fmt: str | None = None, select: list[str] | None = None,

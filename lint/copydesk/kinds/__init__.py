@@ -42,17 +42,22 @@ class Kind:
     fields: tuple[str, ...]  # names a card's message template may use
     needs_nlp: bool = False
     summary: str = ""
+    covers: bool = False  # its findings stand for any finding of the same category inside their span
 
 
 KINDS: dict[str, Kind] = {}
 
 
 def kind(name: str, *, options: dict[str, Option] | None = None, fields: tuple[str, ...] = (),
-         needs_nlp: bool = False):
-    """Register a kind function under a name rule cards can use."""
+         needs_nlp: bool = False, covers: bool = False):
+    """Register a kind function under a name rule cards can use.
+
+    covers: the kind reports a whole unit (a repeated block, a furniture region) and its finding
+    stands for every finding of its category inside that span: one defect, one finding."""
 
     def register(func):
-        KINDS[name] = Kind(name, func, options or {}, fields, needs_nlp, (func.__doc__ or "").strip().split("\n")[0])
+        KINDS[name] = Kind(name, func, options or {}, fields, needs_nlp, (func.__doc__ or "").strip().split("\n")[0],
+                           covers)
         return func
 
     return register

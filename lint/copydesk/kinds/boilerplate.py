@@ -127,6 +127,7 @@ def page_furniture(article: Article, card) -> Iterator[Finding]:
         "max_prose_words": Option("int", 25, "a region holding a sentence this long is content, not furniture", min=5),
     },
     fields=("region", "blocks", "sample"),
+    covers=True,
 )
 def page_region(article: Article, card) -> Iterator[Finding]:
     """On a whole saved page: a run of blocks inside navigation, header, footer, aside, forms or widgets

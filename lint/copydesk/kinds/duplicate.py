@@ -71,6 +71,7 @@ def _headline_echo(first: Block, first_pos: int, later_pos: int) -> bool:
         "exempt": Option("list[regex]", [], "blocks matching any of these may repeat (photo credits, separators)"),
     },
     fields=("first_line", "block_kind", "distance", "how"),
+    covers=True,
 )
 def duplicate_block(article: Article, card) -> Iterator[Finding]:
     """A block whose text already appeared earlier: word for word after folding, or after small edits."""
