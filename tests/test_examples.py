@@ -45,3 +45,11 @@ def test_every_covered_defect_is_reported_on_its_lines(draft):
         lo, hi = d["lines"]
         hits = [f for f in findings if f["code"] == d["covered_by"] and lo <= f["line"] <= hi]
         assert hits, f"{d['covered_by']} should report {d['what']} on lines {lo}-{hi}"
+
+
+def test_reports_do_not_depend_on_hash_randomisation():
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        proc = run_cli("check", "--format", "json", "--fail-on", "never", ".", cwd=EXAMPLES, env={"PYTHONHASHSEED": seed})
+        outputs.add(proc.stdout)
+    assert len(outputs) == 1

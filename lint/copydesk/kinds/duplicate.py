@@ -234,7 +234,8 @@ def summary_restates_body(article: Article, card) -> Iterator[Finding]:
             shared = Counter(k for w in cw for k in index.get(w, ()) if sentences[k][2] not in in_section)
             if not shared:
                 continue
-            (k1, n1), *rest = shared.most_common(2)
+            # Ties go to the earlier sentence: content words are a set, so Counter order is not stable.
+            (k1, n1), *rest = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
             best = pair = n1 / len(cw)
             if rest:
                 pair = len(cw & (sentences[k1][0] | sentences[rest[0][0]][0])) / len(cw)
