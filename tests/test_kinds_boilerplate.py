@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from copydesk import lint_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -83,3 +85,29 @@ def test_furniture_between_sections_and_link_trails():
           "The union welcomed it too.\n\nIt meets again next week.\n\nThe mayor was not available.\n")
     result = lint_text(md, path="a.md", select=["BOI001"])
     assert [(f.line, "between sections" in f.message) for f in result.findings] == [(7, True)]
+
+
+FURNITURE = ["Join the conversation", "Copy link", "Report an error", "Send us a tip", "Manage cookies",
+             "Create a free account", "Become a member", "Open in browser", "Leave a reply", "Most viewed",
+             "Editor's picks", "Photo gallery", "Privacy Notice", "Accessibility statement", "Sponsored by Kelvale Bank",
+             "Follow @kelvalepost on Instagram", "Don't miss", "Save for later", "Gift this article", "See more"]
+SUBHEADS = ["The vote", "What happens next", "Why it matters", "By the numbers", "Follow the money",
+            "Watch this space", "Back to school", "Top of the table", "Sign of the times", "Search for survivors",
+            "Share prices slump", "Popular support", "The latest twist", "Read between the lines", "Next steps"]
+BODY = ["The harbour at Kelvale reopened to fishing boats on Monday after a three-week closure.",
+        "Skippers said the closure had cost them most of the spring season.",
+        "The harbour board said repairs to the north wall cost 1.8 million euros.",
+        "A second crane will be installed in the autumn, the board said."]
+
+
+@pytest.mark.parametrize("line", FURNITURE)
+def test_unlisted_furniture_at_the_end_of_a_story(line):
+    text = "\n\n".join(BODY + [line]) + "\n"
+    assert [f.line for f in lint_text(text, select=["BOI001"]).findings] == [9]
+
+
+@pytest.mark.parametrize("line", SUBHEADS)
+def test_short_subheads_are_not_furniture_anywhere(line):
+    for at in (0, 2, 4):
+        parts = BODY[:at] + [line] + BODY[at:]
+        assert lint_text("\n\n".join(parts) + "\n", select=["BOI001"]).findings == [], (line, at)

@@ -18,24 +18,37 @@ login logout signup username password menu navigation sidebar advertisement adve
 ads sponsored promoted comments comment whatsapp facebook twitter instagram linkedin pinterest reddit tiktok
 youtube telegram rss inbox app apps podcast podcasts notifications bookmark bookmarks permalink enlarge fullscreen
 homepage tweet retweet share shares sharing print email e-mail trending recommended related latest popular skip
-privacy copyright consent feedback sitemap loading click tap swipe scroll download advertising advertise
+privacy copyright consent feedback sitemap loading click tap swipe scroll download advertising advertise viewed
+picks gallery slideshow accessibility reply replies
 """.split())
 # Ordinary words interface text leans on; not prose verbs like "support" or "join", so that a subhead
 # such as "Popular support" is not mistaken for a widget.
 WEAK = frozenset("""
-read more also watch listen view see show hide next previous prev back top home search gallery video videos
+read more also watch listen view see show hide next previous prev back top home search video videos photo
 photos stories articles article story page site website ad our us this the your you to for of on in and or a an
 with by via from content main policy terms conditions contact about news continue continues reading most load
-link links alerts account register below above paid partner rights reserved all now up
+link links alerts account register below above paid partner rights reserved all now up notice statement service
+editor's editors might like are closed shared coverage
 """.split())
+# A bare imperative at the start of a short line is an interface action when its object is an
+# interface thing ("Join the conversation", "Copy link", "Manage cookies"), not when it is a
+# headline's ("Follow the money", "Watch this space").
 IMPERATIVES = frozenset("""
 join get download follow sign subscribe support donate listen watch read click tap share email print like register
-try save bookmark log open load see view discover explore continue don't dont
+try save bookmark log open load see view discover explore continue don't dont copy report send manage create
+become leave show gift accept reject allow enable disable
+""".split())
+UI_OBJECTS = frozenset("""
+conversation discussion link error tip tips cookies cookie account member membership journalism browser more later
+article story stories reply comment comments newsletter newsletters app alerts notifications settings preferences
+gallery video photos page site us our here free full instagram twitter facebook whatsapp linkedin tiktok youtube
+email inbox subscription subscriber updates podcast
 """.split())
 DEICTIC = re.compile(r"\b(?:our|us|this (?:article|story|page|post|video)|(?:the|our)\b[\w ]{0,30}\bapp|your inbox|"
                      r"newsletter|alerts?)\b", re.I)
 # Two-word interface verbs: "sign" or "log" alone are ordinary words ("Sign of the times").
-UI_PHRASES = re.compile(r"\b(?:sign|log|opt)[ -](?:in|up|out|on)\b", re.I)
+UI_PHRASES = re.compile(r"\b(?:sign|log|opt)[ -](?:in|up|out|on)\b|\bdon[’']?t miss\b|@\w{2,}", re.I)
+SPONSOR = re.compile(r"^(?:sponsored|presented|brought to you|paid for|supported|powered) by\b", re.I)
 NAV_SEPARATORS = re.compile(r"\s[|»›>·•]\s|\s/\s")
 LINKY = re.compile(r"https?://|www\.|[»›→]\s*$|^\s*[«‹←]")
 PROSE_END = re.compile(r"[.!?][\"”’')]*$")
@@ -54,10 +67,13 @@ def _furniture_score(block: Block, judge_max_words: int) -> tuple[float, str]:
     ui = min(n, sum(t in STRONG or t in WEAK for t in toks) + 2 * phrases)
     label_end = text.endswith((":", "»", "›", "→", ">", "..."))
     prose = PROSE_END.search(text) is not None and n >= 5
-    imperative = toks[0] in IMPERATIVES and DEICTIC.search(text) is not None and n <= 10
+    imperative = toks[0] in IMPERATIVES and n <= 10 and (
+        DEICTIC.search(text) is not None or (n <= 6 and any(t in UI_OBJECTS for t in toks[1:])) or phrases > 0)
     nav = len(NAV_SEPARATORS.findall(text)) >= 2 and all(word_count(p) <= 3 for p in re.split(r"[|»›>·•/]", text))
-    if imperative:
+    if imperative or (phrases and n <= 3):
         return 0.8, "an invitation to readers"
+    if SPONSOR.match(text) and n <= 8:
+        return 0.8, "a sponsor line"
     if n > judge_max_words:
         return 0.0, ""
     if nav:
@@ -65,11 +81,11 @@ def _furniture_score(block: Block, judge_max_words: int) -> tuple[float, str]:
     if prose:
         return 0.0, ""
     if ui == n and (strong or label_end):
-        return 0.85 if strong else 0.65, "interface wording"
-    if ui / n >= 0.6 and strong:
+        return 0.85 if strong else 0.7, "interface wording"
+    if ui / n >= 0.75 and strong:
         return 0.6, "interface wording"
-    if ui == n:  # only words interfaces lean on ("More stories"): furniture only at an edge, among furniture
-        return 0.55, "interface wording"
+    if ui == n:  # only words interfaces lean on ("Top stories"): furniture only at an edge, among furniture
+        return 0.6, "interface wording"
     return 0.0, ""
 
 
@@ -89,7 +105,10 @@ def page_furniture(article: Article, card) -> Iterator[Finding]:
     its vocabulary, its place at the edges of the article and its neighbours."""
     opts = card.options
     phrases = {fold(p) for p in opts["phrases"]}
-    prefixes = [fold(p) for p in opts["prefixes"]]
+    # A prefix counts when a separator follows it ("Read also: ...", "Watch | ..."), so that
+    # "Watch this space" is not taken for a video widget.
+    prefixes = [re.compile(r"^\W*" + r"\s+".join(map(re.escape, p.split())) + r"\s*(?:[:|»›>–—-]|$)", re.I)
+                for p in opts["prefixes"]]
     body = article.body
     scores: list[tuple[float, str]] = []
     for block in body:
@@ -98,7 +117,7 @@ def page_furniture(article: Article, card) -> Iterator[Finding]:
             scores.append((0.0, ""))
             continue
         key = fold(block.text)
-        if key in phrases or any(key == p or key.startswith(p + " ") for p in prefixes):
+        if key in phrases or any(p.match(block.text) for p in prefixes):
             scores.append((1.0, "a known furniture phrase"))
         else:
             scores.append(_furniture_score(block, opts["judge_max_words"]))
