@@ -116,3 +116,8 @@ def test_a_meta_description_repeating_the_lede_is_not_a_duplicate():
     assert found(md, path="a.md") == []
     html = f'<html><head><meta name="description" content="{lede}"></head><body><p>{lede}</p></body></html>\n'
     assert found(html, path="a.html") == []
+
+
+def test_a_top_line_pasted_twice_back_to_back_is_still_a_duplicate():
+    text = "Crowds greet the night ferry at Dunmore pier\nCrowds greet the night ferry at Dunmore pier\n\n" + PARA + "\n"
+    assert found(text) == [("DUP001", 2)]

@@ -53,10 +53,11 @@ def _near_copy(a: list[str], b: list[str], threshold: float, max_changed: int) -
     return ratio if ratio >= threshold else 0.0
 
 
-def _headline_echo(first: Block, first_pos: int, later_pos: int) -> bool:
-    """The headline repeated as the first line under it: a layout habit, not a pasted copy."""
+def _headline_echo(first: Block, first_pos: int, later: Block, later_pos: int) -> bool:
+    """The headline repeated as the first line under it: a layout habit, not a pasted copy. A copy on
+    the very next line, with no blank line between, is a paste all the same."""
     headline = first.kind in ("heading", "title") or (first_pos == 0 and not first.text.rstrip().endswith((".", "!", "?")))
-    return headline and later_pos <= 4
+    return headline and later_pos <= 4 and later.start_line > first.end_line + 1
 
 
 @kind(
@@ -112,7 +113,7 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
         if not adjacent and word_count(key) < opts["min_words"]:
             continue
         first = blocks[earlier]
-        if _headline_echo(first, earlier, pos):
+        if _headline_echo(first, earlier, block, pos):
             continue
         reported.add(pos)
         yield make_finding(card, article, block, confidence=(1.0 if ratio == 1.0 else 0.9) * (1.0 if adjacent else 0.95),

@@ -18,6 +18,9 @@ def _looks_wrapped(lines: list[tuple[int, str]]) -> bool:
     if len(lines) < 2:
         return False
     heads = [t for _, t in lines[:-1]]
+    texts = [t.strip() for _, t in lines]
+    if any(a == b for a, b in zip(texts, texts[1:])):
+        return False  # a line pasted twice is two blocks, not one wrapped paragraph
     return all(len(t.strip()) >= 30 for t in heads) and sum(bool(TERMINAL.search(t)) for t in heads) <= len(heads) // 3
 
 
