@@ -84,3 +84,12 @@ def test_several_h1_headings_compete():
     result = lint_text(html, path="a.html", select=["STR001"])
     assert [(f.line, f.code) for f in result.findings] == [(3, "STR001")]
     assert "the H1 \"Night ferry saved\" (line 1)" in result.findings[0].message
+
+
+def test_tag_list_flattened_onto_one_line():
+    text = (f"{LEAD}\n\nShift workers at the Inchkeel fish plant use the Dunmore ferry every night.\n\n"
+            "Dunmore, Inchkeel, Ferry, Fish plant, Council\n")
+    assert found(text, select=["STR003"]) == [("STR003", 5)]
+    # a line naming new places is not a tag dump, nor is a sentence with commas
+    other = f"{LEAD}\n\nKilbrack, Rossmore, Glenbeg, Carrowkeel\n\nDunmore, Inchkeel and the ferry all feature.\n"
+    assert found(other, select=["STR003"]) == []

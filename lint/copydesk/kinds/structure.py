@@ -121,6 +121,7 @@ def _joined(sources: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?:{s})" for s in sources), re.IGNORECASE) if sources else re.compile(r"(?!)")
 
 
+_INLINE_SEPARATORS = re.compile(r"\s*[,;|•·]\s*")
 _TAGS_LINE = re.compile(r"^\s*(?:tags|topics|keywords|filed under|categories|related topics)\s*:\s*\S", re.I)
 
 
@@ -151,6 +152,19 @@ def tag_list(article: Article, card) -> Iterator[Finding]:
         if _TAGS_LINE.match(block.text):
             yield make_finding(card, article, block, confidence=0.9, items=len(block.text.split(",")),
                                evidence="a 'Tags:' line")
+            continue
+        # The same list flattened onto one line: "Dunmore, Inchkeel, Ferries, Council".
+        items = [p.strip() for p in _INLINE_SEPARATORS.split(block.text)]
+        if (block.kind in ("line", "paragraph") and len(items) >= opts["min_items"] and not TERMINAL.search(block.text)
+                and all(1 <= word_count(p) <= opts["max_words"] and p[:1].isupper() for p in items)):
+            keys = [fold(p) for p in items]
+            own = f" {fold(block.text)} "
+            in_tags = sum(k in tags for k in keys)
+            echoed = sum(whole.count(f" {k} ") > own.count(f" {k} ") for k in keys)
+            if (tags and in_tags >= max(2, len(items) / 2)) or echoed >= opts["echo_share"] * len(items):
+                evidence = (f"{in_tags} of them are the front-matter tags" if tags and in_tags >= max(2, len(items) / 2)
+                            else f"{echoed} of them just name what the story mentions")
+                yield make_finding(card, article, block, confidence=0.8, items=len(items), evidence=evidence)
     i = 0
     while i < len(body):
         j = i
