@@ -266,3 +266,14 @@ def test_spans_point_into_the_original_file_for_markdown_and_html(tmp_path, name
     for f in findings:
         raw = span_text(text, f)
         assert " ".join(raw.replace("&amp;", "&").replace("**", "").split()) == f["excerpt"], (raw, f)
+
+
+def test_text_report_shows_errors_and_notices_once(tmp_path):
+    write(tmp_path / "d/binary.txt", b"\x00\x01\x02")
+    write(tmp_path / "d/broken.md", "---\ntitle: [oops\n---\nText.\n")
+    proc = run_cli("check", "--no-color", "d", cwd=tmp_path)
+    out, err = proc.stdout.decode(), proc.stderr.decode()
+    assert proc.returncode == 2 and err == ""
+    assert out.count("malformed front matter") == 1 and out.count("binary file") == 1
+    quiet = run_cli("check", "-q", "d", cwd=tmp_path).stdout.decode()
+    assert os.path.join("d", "binary.txt") + ": note: binary file" in quiet

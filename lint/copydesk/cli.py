@@ -189,11 +189,14 @@ def cmd_check(args) -> int:
         results.append(lint_article(article, ruleset.for_path(display), ruleset.registry, model=settings.model,
                                     debug=args.debug, nlp_max_chars=settings.max_nlp_chars))
         del article  # keep memory flat over thousands of files
-    for r in results:
-        for n in r.notices:
-            print(f"copydesk: {r.path}: {n}", file=sys.stderr)
-        for e in r.errors:
-            print(f"copydesk: error: {r.path}: {e}", file=sys.stderr)
+    if args.format != "text" or args.output:
+        # Machine formats carry errors and notices inside the report; say them on stderr for people too.
+        # The text report shows them in place, so a terminal does not get them twice.
+        for r in results:
+            for n in r.notices:
+                print(f"copydesk: {r.path}: {n}", file=sys.stderr)
+            for e in r.errors:
+                print(f"copydesk: error: {r.path}: {e}", file=sys.stderr)
 
     errors = any(r.errors for r in results)
     failing = fail_on != "never" and any(

@@ -33,7 +33,7 @@ def render(results, summary, out: IO[str], *, no_color: bool = False, quiet: boo
     checked = [r for r in results if r.checked]
     ordered = sorted(results, key=lambda r: (r.score if r.score is not None else -1, r.path))
     for r in ordered:
-        if not r.findings and not r.errors:
+        if not r.findings and not r.errors and not r.notices:
             continue
         if not quiet:
             head = Text()
@@ -44,6 +44,8 @@ def render(results, summary, out: IO[str], *, no_color: bool = False, quiet: boo
             console.print(head)
         for e in r.errors:
             console.print(Text(f"  error: {e}", style="bold red") if not quiet else Text(f"{r.path}: error: {e}"))
+        for n in r.notices:
+            console.print(Text(f"  note: {n}", style="dim") if not quiet else Text(f"{r.path}: note: {n}"))
         for f in r.findings:
             line = Text()
             if quiet:
