@@ -90,10 +90,12 @@ def test_furniture_between_sections_and_link_trails():
 FURNITURE = ["Join the conversation", "Copy link", "Report an error", "Send us a tip", "Manage cookies",
              "Create a free account", "Become a member", "Open in browser", "Leave a reply", "Most viewed",
              "Editor's picks", "Photo gallery", "Privacy Notice", "Accessibility statement", "Sponsored by Kelvale Bank",
-             "Follow @kelvalepost on Instagram", "Don't miss", "Save for later", "Gift this article", "See more"]
+             "Follow @kelvalepost on Instagram", "Don't miss", "Save for later", "Gift this article", "See more",
+             "Top stories", "Up next", "Keep reading", "Jump to content"]
 SUBHEADS = ["The vote", "What happens next", "Why it matters", "By the numbers", "Follow the money",
             "Watch this space", "Back to school", "Top of the table", "Sign of the times", "Search for survivors",
-            "Share prices slump", "Popular support", "The latest twist", "Read between the lines", "Next steps"]
+            "Share prices slump", "Popular support", "The latest twist", "Read between the lines", "Next steps",
+            "Further reading", "Recent history", "Other voices"]
 BODY = ["The harbour at Kelvale reopened to fishing boats on Monday after a three-week closure.",
         "Skippers said the closure had cost them most of the spring season.",
         "The harbour board said repairs to the north wall cost 1.8 million euros.",

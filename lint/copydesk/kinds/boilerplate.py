@@ -28,7 +28,7 @@ read more also watch listen view see show hide next previous prev back top home 
 photos stories articles article story page site website ad our us this the your you to for of on in and or a an
 with by via from content main policy terms conditions contact about news continue continues reading most load
 link links alerts account register below above paid partner rights reserved all now up notice statement service
-editor's editors might like are closed shared coverage
+editor's editors might like are closed shared coverage full
 """.split())
 # A bare imperative at the start of a short line is an interface action when its object is an
 # interface thing ("Join the conversation", "Copy link", "Manage cookies"), not when it is a
@@ -47,7 +47,10 @@ email inbox subscription subscriber updates podcast
 DEICTIC = re.compile(r"\b(?:our|us|this (?:article|story|page|post|video)|(?:the|our)\b[\w ]{0,30}\bapp|your inbox|"
                      r"newsletter|alerts?)\b", re.I)
 # Two-word interface verbs: "sign" or "log" alone are ordinary words ("Sign of the times").
-UI_PHRASES = re.compile(r"\b(?:sign|log|opt)[ -](?:in|up|out|on)\b|\bdon[’']?t miss\b|@\w{2,}", re.I)
+# Widget labels made of ordinary words ("Top stories", "Up next") count as interface wording too.
+UI_PHRASES = re.compile(r"\b(?:sign|log|opt)[ -](?:in|up|out|on)\b|\bdon[’']?t miss\b|@\w{2,}|"
+                        r"\b(?:top|more|next|previous|other|similar|recent|further)\s+(?:stories|articles|posts|videos|"
+                        r"galleries|headlines|reads?)\b|\b(?:up|read|watch) next\b|\bkeep reading\b|\bjump to\b", re.I)
 SPONSOR = re.compile(r"^(?:sponsored|presented|brought to you|paid for|supported|powered) by\b", re.I)
 NAV_SEPARATORS = re.compile(r"\s[|»›>·•]\s|\s/\s")
 LINKY = re.compile(r"https?://|www\.|[»›→]\s*$|^\s*[«‹←]")
