@@ -121,3 +121,15 @@ def test_a_meta_description_repeating_the_lede_is_not_a_duplicate():
 def test_a_top_line_pasted_twice_back_to_back_is_still_a_duplicate():
     text = "Crowds greet the night ferry at Dunmore pier\nCrowds greet the night ferry at Dunmore pier\n\n" + PARA + "\n"
     assert found(text) == [("DUP001", 2)]
+
+
+def test_a_line_pasted_twice_inside_one_markdown_paragraph():
+    md = "# Ferry\n\nCrowds greet the late boat.\nCrowds greet the late boat.\n\n" + PARA + "\n"
+    assert found(md, path="a.md") == [("DUP001", 4)]
+
+
+def test_a_sentence_repeated_within_one_paragraph():
+    text = ("The late boat leaves Dunmore pier at eleven every night of the week. The crossing takes forty minutes. "
+            "The late boat leaves Dunmore pier at eleven every night of the week.\n")
+    result = lint_text(text, select=["DUP002"])
+    assert [(f.line, f.column) for f in result.findings] == [(1, 104)]

@@ -150,9 +150,9 @@ def duplicate_sentence(article: Article, card) -> Iterator[Finding]:
             first, first_start = seen[key]
             if first is block and first_start == start:
                 continue
-            if fold(first.text) == fold(block.text):
+            if first is not block and fold(first.text) == fold(block.text):
                 continue  # the whole block is a copy: that is DUP001's finding, not a sentence's
-            if key == fold(block.text) or block.attrs.get("pullquote"):
+            if first is not block and (key == fold(block.text) or block.attrs.get("pullquote")):
                 continue  # lifted out of a paragraph and shown on its own further down: a pull quote
             yield make_finding(card, article, block, start, end, confidence=0.95,
                                first_line=article.span_position(first, first_start, first_start + 1)[0],

@@ -195,17 +195,22 @@ def _inline_blocks(article, tok, lines, line_offsets, kind, level, marker) -> No
             groups.append([])
         else:
             groups[-1].append(child)
-    if kind == "paragraph" and all(_caption_like(g) for g in groups if g) and any(groups):
+    lines = [g for g in groups if g]
+    captions = all(_caption_like(g) for g in lines)
+    if kind == "paragraph" and lines and (captions or _repeats_a_line(lines)):
+        # One block per line: a stack of captions, or a line pasted twice with no blank line between.
         cursor = 0
-        for g in groups:
-            if not g:
-                continue
+        for g in lines:
             builder = TextBuilder()
             cursor = _emit(g, raw, cmap, builder, cursor)
             text, smap = builder.stripped()
-            if text:
+            if not text:
+                continue
+            if _caption_like(g):
                 mark = "image" if any(c.type == "image" for c in g) else "emphasis"
                 article.add_block("caption", text, smap, marker=mark)
+            else:
+                article.add_block("paragraph", text, smap)
         return
     builder = TextBuilder()
     _emit(children, raw, cmap, builder, 0)
@@ -216,6 +221,11 @@ def _inline_blocks(article, tok, lines, line_offsets, kind, level, marker) -> No
         if not text:
             smap.add(0, 0, cmap.source_start, 1)
         article.add_block(kind, text, smap, heading_level=level, marker=marker)
+
+
+def _repeats_a_line(lines: list[list[Any]]) -> bool:
+    text = ["".join(c.content for c in g).strip() for g in lines]
+    return any(a and a == b for a, b in zip(text, text[1:]))
 
 
 def _caption_like(group: list[Any]) -> bool:
