@@ -109,7 +109,7 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
                 continue
             ratio, earlier = best
             how = f"almost word for word ({round(ratio * 100)}% alike)"
-        adjacent = earlier == pos - 1 or keys[pos - 1] == key
+        adjacent = earlier == pos - 1 or (pos > 0 and keys[pos - 1] == key)
         if not adjacent and word_count(key) < opts["min_words"]:
             continue
         first = blocks[earlier]

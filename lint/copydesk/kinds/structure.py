@@ -14,7 +14,6 @@ from copydesk.kinds.boilerplate import STRONG
 from copydesk.kinds.text import clip, content_words, fold, word_count, words
 
 TERMINAL = re.compile(r"[.!?:;…][\"”’')\]]*$")
-BYLINE = re.compile(r"^(?:by|from|words by|reporting by|photos? by)\s", re.I)
 
 
 def _long_prose(block: Block) -> bool:
@@ -26,7 +25,7 @@ def _headline_like(block: Block, max_words: int) -> bool:
     n = word_count(text)
     if block.kind not in ("heading", "line", "paragraph", "title") or not 4 <= n <= max_words:
         return False
-    if TERMINAL.search(text) or BYLINE.match(text) or block.quotes or not text[0].isupper():
+    if TERMINAL.search(text) or block.quotes or not text[0].isupper():  # bylines are their own kind
         return False
     return not any(w in STRONG for w in words(text))
 
@@ -72,7 +71,7 @@ def competing_headlines(article: Article, card) -> Iterator[Finding]:
         if _long_prose(block):
             break
         zone.append(block)
-    anchor = h1s[0] if h1s else (title if title and not h1s else None)
+    anchor = h1s[0] if h1s else title
     seen: list[Block] = [anchor] if anchor is not None else []
     for block in zone:
         if block is anchor or block in h1s or not _headline_like(block, opts["max_words"]):
