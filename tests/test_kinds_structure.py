@@ -93,3 +93,15 @@ def test_tag_list_flattened_onto_one_line():
     # a line naming new places is not a tag dump, nor is a sentence with commas
     other = f"{LEAD}\n\nKilbrack, Rossmore, Glenbeg, Carrowkeel\n\nDunmore, Inchkeel and the ferry all feature.\n"
     assert found(other, select=["STR003"]) == []
+
+
+def test_tables_are_data_not_tag_lists_duplicates_or_furniture():
+    md = ("# Cup results\n\nThe Dunmore Rovers beat Inchkeel United on Saturday in front of a record crowd at the "
+          "harbour ground.\n\n| Team | Played | Won |\n| --- | --- | --- |\n| Dunmore Rovers | 3 | 3 |\n"
+          "| Inchkeel United | 3 | 2 |\n| Kilbrack Town | 3 | 1 |\n| Rossmore Athletic | 3 | 0 |\n\n"
+          "Inchkeel United play Kilbrack Town next, and Dunmore Rovers meet Rossmore Athletic.\n")
+    assert lint_text(md, path="a.md").findings == []
+    html = ("<p>The Dunmore Rovers beat Inchkeel United on Saturday in front of a record crowd.</p><table>"
+            "<tr><td>Home</td><td>Yes</td></tr><tr><td>Home</td><td>Yes</td></tr>"
+            "<tr><td>Share</td><td>Latest</td></tr></table>")
+    assert lint_text(html, path="a.html").findings == []

@@ -116,7 +116,8 @@ def page_furniture(article: Article, card) -> Iterator[Finding]:
     scores: list[tuple[float, str]] = []
     for block in body:
         n = word_count(block.text)
-        if block.kind in ("quote", "caption", "byline") or block.quotes or not block.text.strip() or n > opts["max_words"]:
+        if (block.kind in ("quote", "caption", "byline") or block.attrs.get("table_cell") or block.quotes
+                or not block.text.strip() or n > opts["max_words"]):
             scores.append((0.0, ""))
             continue
         key = fold(block.text)

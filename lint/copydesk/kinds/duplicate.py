@@ -78,7 +78,8 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
     """A block whose text already appeared earlier: word for word after folding, or after small edits."""
     opts = card.options
     allowed = set(opts["block_kinds"])
-    blocks = [b for b in article.body if b.kind in allowed]
+    # Table cells repeat by nature ("Yes", a team's name in every round): they are data, not copy.
+    blocks = [b for b in article.body if b.kind in allowed and not b.attrs.get("table_cell")]
     keys = [fold(b.text) for b in blocks]
     tokens = [k.split() for k in keys]
     # Pull quotes repeat the body by design; credits and embeds match the card's exempt patterns.

@@ -25,7 +25,7 @@ def _headline_like(block: Block, max_words: int) -> bool:
     n = word_count(text)
     if block.kind not in ("heading", "line", "paragraph", "title") or not 4 <= n <= max_words:
         return False
-    if TERMINAL.search(text) or block.quotes or not text[0].isupper():  # bylines are their own kind
+    if TERMINAL.search(text) or block.quotes or not text[0].isupper() or block.attrs.get("table_cell"):
         return False
     return not any(w in STRONG for w in words(text))
 
@@ -126,7 +126,7 @@ _TAGS_LINE = re.compile(r"^\s*(?:tags|topics|keywords|filed under|categories|rel
 
 def _tag_like(block: Block, max_words: int) -> bool:
     text = block.text.strip()
-    return (block.kind in ("list_item", "line") and 1 <= word_count(text) <= max_words
+    return (block.kind in ("list_item", "line") and 1 <= word_count(text) <= max_words and not block.attrs.get("table_cell")
             and not TERMINAL.search(text) and not block.quotes and text[:1].isalnum())
 
 

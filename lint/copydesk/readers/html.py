@@ -222,6 +222,8 @@ class _Reader(HTMLParser):
             block.attrs["region_id"] = region[1]
         if self.pull_depth_at:
             block.attrs["pullquote"] = True
+        if tag in ("td", "th"):
+            block.attrs["table_cell"] = True  # data, not prose or furniture
         if tag == "figcaption":
             if self.figures:
                 self.figures[-1]["captions"].append(block)

@@ -156,7 +156,7 @@ def _read_body(article: Article, body: str) -> None:
             elif "blockquote_open" in containers:
                 kind, level = "quote", 0
             elif prev.type in ("th_open", "td_open"):
-                kind, level = "line", 0
+                kind, level = "cell", 0
             else:
                 kind, level = "paragraph", 0
             marker = ""
@@ -217,7 +217,12 @@ def _inline_blocks(article, tok, lines, line_offsets, kind, level, marker) -> No
     text, smap = builder.stripped()
     if kind == "paragraph" and BYLINE.match(text):
         kind = "byline"
-    if text or kind == "list_item":
+    cell = kind == "cell"
+    if cell:
+        kind = "line"
+    if text and cell:
+        article.add_block(kind, text, smap).attrs["table_cell"] = True  # data, not prose or furniture
+    elif text or kind == "list_item":
         if not text:
             smap.add(0, 0, cmap.source_start, 1)
         article.add_block(kind, text, smap, heading_level=level, marker=marker)
