@@ -105,3 +105,10 @@ def test_tables_are_data_not_tag_lists_duplicates_or_furniture():
             "<tr><td>Home</td><td>Yes</td></tr><tr><td>Home</td><td>Yes</td></tr>"
             "<tr><td>Share</td><td>Latest</td></tr></table>")
     assert lint_text(html, path="a.html").findings == []
+
+
+def test_a_list_under_its_own_heading_is_content_but_under_tags_it_is_a_dump():
+    body = (f"{LEAD}\n\nCouncillors Ilse Brandt, Tomas Reyes, Amira Saleh and Jonas Weil all spoke for the subsidy.\n\n")
+    names = "  • Ilse Brandt\n  • Tomas Reyes\n  • Amira Saleh\n  • Jonas Weil\n"
+    assert found(body + "Who voted yes\n\n" + names, select=["STR003"]) == []
+    assert found(body + "Topics\n\n" + names, select=["STR003"]) == [("STR003", 7)]

@@ -120,6 +120,7 @@ def _joined(sources: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?:{s})" for s in sources), re.IGNORECASE) if sources else re.compile(r"(?!)")
 
 
+_TAG_HEADINGS = {"tags", "topics", "keywords", "filed under", "categories", "related topics", "more on", "tagged"}
 _INLINE_SEPARATORS = re.compile(r"\s*[,;|•·]\s*")
 _TAGS_LINE = re.compile(r"^\s*(?:tags|topics|keywords|filed under|categories|related topics)\s*:\s*\S", re.I)
 
@@ -175,7 +176,13 @@ def tag_list(article: Article, card) -> Iterator[Finding]:
         if len(run) < opts["min_items"]:
             i = max(j, i + 1)
             continue
-        before = body[i - 1].text.rstrip() if i else ""
+        prev = body[i - 1] if i else None
+        # A lead-in introduces a real list: a line ending in ":" or a heading over it ("Candidates").
+        # A heading that says "Tags" introduces the dump itself.
+        tag_heading = prev is not None and folded[i - 1] in _TAG_HEADINGS
+        lead_in = prev is not None and not tag_heading and (
+            prev.text.rstrip().endswith(":") or prev.kind == "heading"
+            or (prev.kind == "line" and word_count(prev.text) <= 6 and not TERMINAL.search(prev.text)))
         keys = folded[i:j]
         in_run = f" {' '.join(keys)} "
         in_tags = sum(k in tags for k in keys)
@@ -183,7 +190,9 @@ def tag_list(article: Article, card) -> Iterator[Finding]:
         echoed = sum(bool(k) and whole.count(f" {k} ") > in_run.count(f" {k} ") for k in keys)
         if tags and in_tags >= max(2, len(run) / 2):
             evidence = f"{in_tags} of them are the front-matter tags"
-        elif echoed >= opts["echo_share"] * len(run) and not before.endswith(":"):
+        elif tag_heading:
+            evidence = f"under a \"{prev.text.strip()}\" heading"
+        elif echoed >= opts["echo_share"] * len(run) and not lead_in:
             evidence = f"{echoed} of them just name what the story mentions"
         else:
             i = j
