@@ -112,3 +112,10 @@ def test_a_list_under_its_own_heading_is_content_but_under_tags_it_is_a_dump():
     names = "  • Ilse Brandt\n  • Tomas Reyes\n  • Amira Saleh\n  • Jonas Weil\n"
     assert found(body + "Who voted yes\n\n" + names, select=["STR003"]) == []
     assert found(body + "Topics\n\n" + names, select=["STR003"]) == [("STR003", 7)]
+
+
+def test_a_title_case_subheading_under_the_h1_is_not_a_rival():
+    md = f"# Dunmore Votes to Keep Night Ferry\n\n## Island Workers Welcome the Night Ferry Vote\n\n{LEAD}\n"
+    assert found(md, path="a.md", select=["STR001"]) == []
+    txt = f"Dunmore Votes to Keep Night Ferry\n\nIsland Workers Welcome the Night Ferry Vote\n\n{LEAD}\n"
+    assert found(txt, select=["STR001"]) == [("STR001", 3)]

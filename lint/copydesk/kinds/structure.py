@@ -78,6 +78,8 @@ def competing_headlines(article: Article, card) -> Iterator[Finding]:
             continue
         if seen and not _title_case(block.text):
             continue  # a sentence-case line under a headline is its dek, not a rival
+        if block.kind == "heading" and h1s and block.heading_level > 1:
+            continue  # a subheading under the H1 is a section or a dek, not a rival headline
         rival = next((s for s in seen if _same_subject(s.text, block.text) and fold(s.text) != fold(block.text)), None)
         if rival is not None:
             yield make_finding(card, article, block, confidence=0.8, first_line=rival.start_line,
