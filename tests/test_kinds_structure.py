@@ -119,3 +119,11 @@ def test_a_title_case_subheading_under_the_h1_is_not_a_rival():
     assert found(md, path="a.md", select=["STR001"]) == []
     txt = f"Dunmore Votes to Keep Night Ferry\n\nIsland Workers Welcome the Night Ferry Vote\n\n{LEAD}\n"
     assert found(txt, select=["STR001"]) == [("STR001", 3)]
+
+
+def test_structure_rules_leave_furniture_regions_to_boilerplate():
+    page = ("<html><body><header class=\"post-header\"><h1>Night ferry saved</h1></header>\n"
+            "<article><p>" + LEAD + "</p></article>\n"
+            "<footer><h3>Follow the Herald</h3></footer>\n</body></html>\n")
+    result = lint_text(page, path="a.html")
+    assert [(f.code, f.line) for f in result.findings] == [("BOI002", 3)]

@@ -16,6 +16,16 @@ from copydesk.kinds.text import clip, content_words, fold, word_count, words
 TERMINAL = re.compile(r"[.!?:;…][\"”’')\]]*$")
 
 
+def story_blocks(article: Article) -> list[Block]:
+    """The body without the furniture regions of a saved page, which are BOI002's to report. A region
+    holding the H1 is the story's own header and stays."""
+    if not article.whole_page:
+        return article.body
+    headed = {(b.region, b.attrs.get("region_id")) for b in article.body
+              if b.region and b.kind == "heading" and b.heading_level == 1}
+    return [b for b in article.body if b.region is None or (b.region, b.attrs.get("region_id")) in headed]
+
+
 def _long_prose(block: Block) -> bool:
     return block.kind in ("paragraph", "quote") and word_count(block.text) >= 25
 
@@ -53,7 +63,7 @@ def competing_headlines(article: Article, card) -> Iterator[Finding]:
     (a later one in title case, so that a dek without a full stop is not taken for a rival), several
     H1s, or a front-matter title that disagrees with the H1."""
     opts = card.options
-    body = article.body
+    body = story_blocks(article)
     title = next((b for b in article.blocks if b.kind == "title" and b.origin == "front_matter"), None)
     h1s = [b for b in body if b.kind == "heading" and b.heading_level == 1]
     if title and h1s:
@@ -146,7 +156,7 @@ def tag_list(article: Article, card) -> Iterator[Finding]:
     """The CMS tag list pasted into the body: a run of bare names or topics, matching the front-matter
     tags or naming what the story already mentions, with no lead-in line introducing it."""
     opts = card.options
-    body = article.body
+    body = story_blocks(article)
     tags = {fold(t) for t in article.meta.get("tags", []) if isinstance(t, str)}
     folded = [fold(b.text) for b in body]
     whole = f" {' '.join(folded)} "  # the body once, for counting where a tag's words appear
@@ -207,7 +217,7 @@ def tag_list(article: Article, card) -> Iterator[Finding]:
 def empty_section(article: Article, card) -> Iterator[Finding]:
     """A section heading with nothing under it: the next block is a heading of the same or a higher
     level, or the article ends."""
-    body = article.body
+    body = story_blocks(article)
     for i, block in enumerate(body):
         if block.kind != "heading" or any(w in STRONG for w in words(block.text)):
             continue
@@ -225,7 +235,7 @@ CAPTION_CUE = re.compile(r"^(?:photo|photograph|picture|pictured|image|caption|a
 def orphan_caption(article: Article, card) -> Iterator[Finding]:
     """A caption with no picture: an HTML figcaption whose figure holds no image or video, or a
     Markdown caption line ('Photo: ...') with no image near it."""
-    body = article.body
+    body = story_blocks(article)
     for i, block in enumerate(body):
         if block.kind != "caption":
             continue
