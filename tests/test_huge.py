@@ -45,3 +45,22 @@ def test_long_block_is_parsed_in_chunks_with_true_offsets():
     assert len(block.docs) >= 3
     for start, end, sent in block.sentences():
         assert block.text[start:end] == sent.text
+
+
+@pytest.mark.slow
+def test_a_thousand_drafts_in_one_run(tmp_path):
+    # The CI-gate path: one process, one model of the rules, every file listed in the JSON report.
+    for i in range(1000):
+        folder = tmp_path / "site" / f"section{i % 10}"
+        text = (f"Story {i}: the Velden tram line carried {i * 7} passengers on day {i}.\n\n"
+                f"The operator said the figures for line {i} were the best since the network opened.\n")
+        if i % 100 == 0:
+            text += "\nSkip to content\n"
+        write(folder / f"story{i}.{('md', 'txt', 'html')[i % 3]}", text if i % 3 != 2 else
+              "".join(f"<p>{p}</p>\n" for p in text.split("\n\n")))
+    proc = run_cli("check", "--format", "json", "site", cwd=tmp_path, timeout=900)
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 1, proc.stderr
+    assert report["summary"]["files"] == 1000 == len(report["files"])
+    flagged = sorted(f["path"] for f in report["files"] if f["findings"])
+    assert len(flagged) == 10 and all(f["score"] < 100 for f in report["files"] if f["findings"])
