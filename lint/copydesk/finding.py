@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ class Finding:
     end_column: int
     message: str
     excerpt: str
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def sort_key(self) -> tuple:
         """Ranking: severity, then confidence (high first), then position."""
@@ -35,7 +34,6 @@ class Finding:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data.pop("extra")
         data["confidence"] = round(self.confidence, 2)
         return data
 

@@ -41,7 +41,6 @@ class Kind:
     options: dict[str, Option]
     fields: tuple[str, ...]  # names a card's message template may use
     needs_nlp: bool = False
-    summary: str = ""
     covers: bool = False  # its findings stand for any finding of the same category inside their span
 
 
@@ -56,8 +55,7 @@ def kind(name: str, *, options: dict[str, Option] | None = None, fields: tuple[s
     stands for every finding of its category inside that span: one defect, one finding."""
 
     def register(func):
-        KINDS[name] = Kind(name, func, options or {}, fields, needs_nlp, (func.__doc__ or "").strip().split("\n")[0],
-                           covers)
+        KINDS[name] = Kind(name, func, options or {}, fields, needs_nlp, covers)
         return func
 
     return register
