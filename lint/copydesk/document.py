@@ -178,7 +178,10 @@ class Article:
         return block
 
 
-_QUOTE_PAIRS = re.compile(r"“[^“”]*(?:”|$)|\"[^\"\n]*(?:\"|$)|‘[^‘’]{8,}’")
+# A curly quotation may hold a nested opening mark typed in error (“... “a war” ...”): it runs to the first
+# closing mark. Straight single quotes count only as a whole short phrase ('Phony theology' in a headline):
+# an apostrophe inside or next to a word does not open one.
+_QUOTE_PAIRS = re.compile(r"“[^”]*(?:”|$)|\"[^\"\n]*(?:\"|$)|‘[^‘’]{8,}’|(?<![\w'’])'[^'\n]{2,60}'(?![\w'’])")
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:

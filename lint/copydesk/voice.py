@@ -1,0 +1,183 @@
+"""Whose voice a word is in: the reporter's narration, quoted speech, attributed speech, or a name.
+
+Neutrality and sourcing rules judge only the reporter's own words. Everything here reads the spaCy parse
+the engine made once; nothing parses again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from copydesk.document import Article, Block
+from copydesk.lexicon import word_set
+
+# Blocks that carry the story's prose. Bylines, tag lists and quote blocks (all quoted speech) are not
+# narration; furniture regions of a saved page and table cells are not the reporter's sentences either.
+NARRATION_KINDS = ("title", "dek", "heading", "paragraph", "caption", "list_item", "line")
+# Entity types that are names: a listed word inside one ("Brutal Honesty Ltd") is part of the name.
+NAME_ENTITIES = {"ORG", "WORK_OF_ART", "PERSON", "FAC", "EVENT", "LAW", "PRODUCT", "GPE", "NORP", "LOC"}
+NEGATORS = {"not", "n't", "never", "no", "nor", "hardly", "neither", "without"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
+OPINION_GENRES = {"opinion", "column", "review", "editorial", "op-ed", "oped", "commentary", "letters",
+                  "letter", "comment", "opinion piece", "leader", "satire"}
+GENRE_KEYS = ("genre", "type", "section", "article:section", "article_type", "category", "kind")
+
+
+@dataclass
+class Sentence:
+    """A sentence of a narration block: its spaCy span and its start in block.text."""
+
+    block: Block
+    span: Any
+    start: int  # offset of span's first character in block.text
+    chunk_offset: int  # offset of the span's Doc in block.text
+    title_case: bool  # the block is a title-case headline: capitals do not mark names
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.span.text)
+
+    def offset(self, token: Any) -> int:
+        """Where token starts in block.text."""
+        return self.chunk_offset + token.idx
+
+    def token_span(self, first: Any, last: Any | None = None) -> tuple[int, int]:
+        last = first if last is None else last
+        return self.offset(first), self.offset(last) + len(last.text)
+
+
+def is_title_case(text: str) -> bool:
+    longer = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if len(w) > 3]
+    return len(longer) >= 3 and sum(w[0].isupper() for w in longer) / len(longer) >= 0.7
+
+
+def narration_blocks(article: Article, kinds: tuple[str, ...] | list[str] = NARRATION_KINDS) -> list[Block]:
+    return [b for b in article.blocks if b.in_body and b.kind in kinds and b.region is None
+            and not b.attrs.get("table_cell") and not b.attrs.get("pull_quote")]
+
+
+def sentences(article: Article, kinds: tuple[str, ...] | list[str] = NARRATION_KINDS) -> Iterator[Sentence]:
+    """Every sentence of the narration blocks, in reading order."""
+    for block in narration_blocks(article, kinds):
+        title_case = block.kind in ("title", "heading", "dek") and is_title_case(block.text)
+        for offset, doc in block.docs:
+            for sent in doc.sents:
+                yield Sentence(block, sent, offset + sent.start_char, offset, title_case)
+
+
+def in_quote(sentence: Sentence, token: Any) -> bool:
+    start = sentence.offset(token)
+    return sentence.block.in_quote(start, start + len(token.text))
+
+
+def in_name(sentence: Sentence, token: Any) -> bool:
+    """Part of a name: inside a named entity, or (outside title-case headlines) a capitalised word next to
+    another capitalised word, as in an organisation or a title of a work spaCy did not tag."""
+    if token.ent_type_ in NAME_ENTITIES:
+        return True
+    if sentence.title_case or not token.text[:1].isupper():
+        return False
+    doc = token.doc
+    for j in (token.i - 1, token.i + 1):
+        if sentence.span.start <= j < sentence.span.end:
+            other = doc[j]
+            if other.text[:1].isupper() and other.is_alpha and not (j == token.i - 1 and other.is_sent_start
+                                                                    and other.pos_ in ("ADV", "DET", "ADP")):
+                return True
+    return token.pos_ == "PROPN" and token.i != sentence.span.start
+
+
+def negated(token: Any) -> bool:
+    """The word is denied: "not lucrative", "was never a fiasco", "no scathing report"."""
+    for t in (token, token.head):
+        if any(c.dep_ == "neg" or c.lower_ in NEGATORS and c.dep_ in ("det", "advmod", "neg") for c in t.children):
+            return True
+        if t is token.head and token.dep_ not in ("acomp", "attr", "dobj", "amod", "xcomp", "advmod", "oprd"):
+            break
+    start = max(token.sent.start, token.i - 3)
+    return any(t.lower_ in NEGATORS for t in token.doc[start:token.i])
+
+
+def _named_holder(verb: Any) -> bool:
+    """The verb of saying has a subject that names someone (a person, an organisation, a pronoun)."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.pos_ in ("PROPN", "PRON") or child.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+                return True
+            if any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") for t in child.subtree):
+                return True
+        if child.dep_ == "agent" and any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") for t in child.subtree):
+            return True
+    return False
+
+
+def attributed(token: Any) -> bool:
+    """The word sits in speech the sentence attributes to a named source: the complement of a verb of
+    saying with a named subject ("Ortiz said the plan was reckless"), or a sentence with "according to X"."""
+    report = word_set("report-verbs")
+    sent = token.sent
+    for t in sent:
+        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+            return True
+    child = token
+    for verb in token.ancestors:
+        if verb.lemma_.lower() in report and verb.pos_ in ("VERB", "AUX"):
+            if child.dep_ in ("ccomp", "xcomp", "parataxis", "oprd") and _named_holder(verb):
+                return True
+        child = verb
+    # "..., Ortiz said." parses with the verb of saying as a parataxis or ccomp child of the clause.
+    for t in sent:
+        if t.dep_ in ("parataxis", "ccomp") and t.lemma_.lower() in report and t.i > token.i and _named_holder(t):
+            if not any(a.i == t.i for a in token.ancestors):
+                return True
+    return False
+
+
+def speech_nearby(sentence: Sentence, neighbours: dict[int, list["Sentence"]]) -> bool:
+    """Quoted or attributed speech in this sentence or the one before or after it in the same block: the
+    reporter is likely paraphrasing a source there, so weak evidence of opinion should yield."""
+    group = neighbours.get(sentence.block.index, [])
+    at = next((i for i, s in enumerate(group) if s.start == sentence.start), None)
+    if at is None:
+        return False
+    report = word_set("report-verbs")
+    for s in group[max(0, at - 1):at + 2]:
+        if any(s.start <= q0 < s.end or q0 < s.start < q1 for q0, q1 in s.block.quotes):
+            return True
+        for t in s.span:
+            if t.lemma_.lower() in report and t.pos_ == "VERB" and _named_holder(t):
+                return True
+            if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+                return True
+    return False
+
+
+def by_block(items: list[Sentence]) -> dict[int, list[Sentence]]:
+    out: dict[int, list[Sentence]] = {}
+    for s in items:
+        out.setdefault(s.block.index, []).append(s)
+    return out
+
+
+def article_genre(article: Article) -> str | None:
+    """The genre the draft declares in front matter or page metadata (genre, type, section...), lowercased."""
+    for key in GENRE_KEYS:
+        value = article.meta.get(key)
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, str) and item.strip().lower() in OPINION_GENRES:
+                    return item.strip().lower()
+            continue
+        if isinstance(value, str) and value.strip():
+            low = value.strip().lower()
+            if low in OPINION_GENRES or key == "genre":
+                return low
+    return None
+
+
+def is_opinion(article: Article) -> bool:
+    if article.meta.get("opinion") is True or str(article.meta.get("article:opinion", "")).lower() == "true":
+        return True
+    return (article_genre(article) or "") in OPINION_GENRES
