@@ -186,8 +186,11 @@ def cmd_check(args) -> int:
         except ReaderError as exc:
             results.append(FileResult(path=display, score=None, errors=[str(exc)]))
             continue
+        if ruleset.is_opinion_path(display):
+            article.meta["opinion"] = True
         results.append(lint_article(article, ruleset.for_path(display), ruleset.registry, model=settings.model,
-                                    debug=args.debug, nlp_max_chars=settings.max_nlp_chars))
+                                    debug=args.debug, nlp_max_chars=settings.max_nlp_chars,
+                                    opinion=settings.opinion))
         del article  # keep memory flat over thousands of files
     if args.format != "text" or args.output:
         # Machine formats carry errors and notices inside the report; say them on stderr for people too.

@@ -16,7 +16,8 @@ from copydesk.registry import Registry, RuleCard
 FAIL_LEVELS = ("error", "warning", "info", "never")
 DEFAULT_MAX_BYTES = 25_000_000
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "rules", "fail-on", "model", "preview", "exclude",
-        "max-file-bytes", "max-nlp-chars", "extend-rules"}
+        "max-file-bytes", "max-nlp-chars", "extend-rules", "opinion", "opinion-files"}
+OPINION_POLICIES = ("off", "info", "on")
 
 
 class ConfigError(Exception):
@@ -37,6 +38,8 @@ class Settings:
     max_file_bytes: int = DEFAULT_MAX_BYTES
     max_nlp_chars: int = 1_000_000
     extend_rules: list[str] = field(default_factory=list)
+    opinion: str = "off"  # what neutrality rules do in an opinion piece: off, info (downgraded) or on
+    opinion_files: list[str] = field(default_factory=list)  # globs of columns, reviews, editorials
     source: Path | None = None  # the file these came from
     root: Path | None = None  # its folder: per-file-ignores and exclude globs are relative to it
 
@@ -56,7 +59,7 @@ def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
         at = f"{where}: {key!r}"
         if key not in KEYS:
             raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(KEYS))})")
-        if key in ("select", "ignore", "exclude", "extend-rules"):
+        if key in ("select", "ignore", "exclude", "extend-rules", "opinion-files"):
             setattr(s, key.replace("-", "_"), _strings(value, at))
         elif key == "severity":
             if not isinstance(value, dict) or not all(v in SEVERITIES for v in value.values()):
@@ -78,6 +81,10 @@ def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"{at} must be a spaCy model package name")
             s.model = value
+        elif key == "opinion":
+            if value not in OPINION_POLICIES:
+                raise ConfigError(f"{at} must be one of {', '.join(OPINION_POLICIES)}")
+            s.opinion = value
         elif key == "preview":
             if not isinstance(value, bool):
                 raise ConfigError(f"{at} must be true or false")
@@ -147,6 +154,11 @@ class RuleSet:
                 for name in names:
                     ignored.update(c.code for c in self.registry.resolve(name) or [])
         return [c for c in self.cards if c.code not in ignored]
+
+    def is_opinion_path(self, path: str) -> bool:
+        """The file matches an opinion-files glob (a column, review or editorial by where it lives)."""
+        rel = _relative(path, self.settings.root)
+        return any(_glob_match(rel, g) for g in self.settings.opinion_files)
 
 
 def _relative(path: str, root: Path | None) -> str:

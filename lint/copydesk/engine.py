@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from copydesk.document import Article
 from copydesk.finding import Finding
@@ -46,9 +46,13 @@ def article_score(findings: list[Finding], words: int) -> int:
 
 
 def lint_article(article: Article, cards: list[RuleCard], registry: Registry, model: str | None = None,
-                 debug: bool = False, nlp_max_chars: int = NLP_MAX_CHARS) -> FileResult:
-    """Run the cards over the article: NLP once if any card needs it, suppressions, ranking, score."""
+                 debug: bool = False, nlp_max_chars: int = NLP_MAX_CHARS, opinion: str = "off") -> FileResult:
+    """Run the cards over the article: NLP once if any card needs it, suppressions, ranking, score.
+
+    opinion: what the neutrality rules do in an opinion piece (a column, review or editorial, declared in
+    front matter or page metadata, or matched by the opinion-files setting): "off", "info" or "on"."""
     result = FileResult(path=article.path, words=article.words, notices=list(article.notices))
+    cards = _apply_opinion_policy(article, cards, opinion, result)
     needs_nlp = [c for c in cards if c.kind_impl.needs_nlp]
     if needs_nlp and article.blocks:
         chars = sum(len(b.text) for b in article.blocks)
@@ -61,7 +65,8 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
         else:
             from copydesk import nlp
 
-            nlp.annotate(article, model)
+            analyses = frozenset().union(*(c.kind_impl.analyses for c in needs_nlp))
+            nlp.annotate(article, model, analyses)
     findings: list[Finding] = []
     regular = [c for c in cards if c.kind not in AFTER_SUPPRESSION]
     late = [c for c in cards if c.kind in AFTER_SUPPRESSION]
@@ -79,6 +84,22 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
     result.lines = {f.line: article.source.line_text(f.line) for f in findings}
     result.score = article_score(findings, result.words)
     return result
+
+
+def _apply_opinion_policy(article: Article, cards: list[RuleCard], policy: str,
+                          result: FileResult) -> list[RuleCard]:
+    """In a column or review, tone is the point: neutrality rules are turned off or down to info."""
+    from copydesk.voice import article_genre, is_opinion
+
+    neutrality = [c for c in cards if c.category == "neutrality"]
+    if policy == "on" or not neutrality or not is_opinion(article):
+        return cards
+    genre = article_genre(article) or "opinion"
+    if policy == "off":
+        result.notices.append(f"an opinion piece ({genre}): neutrality rules are off (setting 'opinion')")
+        return [c for c in cards if c.category != "neutrality"]
+    result.notices.append(f"an opinion piece ({genre}): neutrality findings are info only (setting 'opinion')")
+    return [replace(c, severity="info") if c.category == "neutrality" else c for c in cards]
 
 
 def _run(card: RuleCard, article: Article, result: FileResult, debug: bool) -> list[Finding]:

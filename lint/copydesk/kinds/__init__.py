@@ -40,15 +40,24 @@ class Kind:
     check: Callable[..., Iterable[Any]]
     options: dict[str, Option]
     fields: tuple[str, ...]  # names a card's message template may use
-    needs_nlp: bool = False
+    needs_nlp: bool | tuple[str, ...] = False  # True: every analysis; or some of nlp.ANALYSES
     covers: bool = False  # its findings stand for any finding of the same category inside their span
+
+    @property
+    def analyses(self) -> frozenset[str]:
+        """What the kind reads from spaCy: sentences, tags, lemmas, parse, entities."""
+        if not self.needs_nlp:
+            return frozenset()
+        if self.needs_nlp is True:
+            return frozenset(("sentences", "tags", "lemmas", "parse", "entities"))
+        return frozenset(self.needs_nlp)
 
 
 KINDS: dict[str, Kind] = {}
 
 
 def kind(name: str, *, options: dict[str, Option] | None = None, fields: tuple[str, ...] = (),
-         needs_nlp: bool = False, covers: bool = False):
+         needs_nlp: bool | tuple[str, ...] = False, covers: bool = False):
     """Register a kind function under a name rule cards can use.
 
     covers: the kind reports a whole unit (a repeated block, a furniture region) and its finding

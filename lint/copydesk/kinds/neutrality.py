@@ -58,8 +58,20 @@ def report_hits(article: Article, card, hits: Iterator[Hit], group: bool = True)
         if lines:
             shown = ", ".join(str(n) for n in lines[:8]) + (f" and {len(lines) - 8} more" if len(lines) > 8 else "")
             also = f" Also on line{'s' if len(lines) > 1 else ''} {shown}."
+        fields = dict(first.fields)
+        if "alternative" in fields:
+            fields["alternative"] = advice(fields["alternative"])
         yield make_finding(card, article, first.block, first.start, first.end,
-                           confidence=max(h.confidence for h in group), also=also, **first.fields)
+                           confidence=max(h.confidence for h in group), also=also, **fields)
+
+
+def advice(note: str) -> str:
+    """A list's alternative as advice: "(delete it; state the fact)" is an instruction, "campaign funds" a
+    neutral word to use instead."""
+    note = note.strip()
+    if note.startswith("(") and note.endswith(")"):
+        return note[1:2].upper() + note[2:-1]
+    return f"Consider \u201c{note}\u201d" if "," not in note else f"Consider {note}"
 
 
 # Degree words that turn an evaluative adjective up: "so reckless", "very generous", "truly awful".

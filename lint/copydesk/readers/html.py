@@ -247,6 +247,9 @@ class _Reader(HTMLParser):
         key = (attrs.get("name") or attrs.get("property") or "").lower()
         kind = META_KINDS.get(key)
         content = attrs.get("content", "")
+        if key in ("article:section", "article:opinion", "genre", "section") and content.strip():
+            # The page's own genre ("Opinion", "Reviews") decides how neutrality rules treat it.
+            self.article.meta.setdefault(key, html.unescape(content).strip())
         if not kind or not content.strip() or any(b.kind == kind and b.origin == "meta" for b in self.article.blocks):
             return
         start = self._offset()
