@@ -154,6 +154,15 @@ class Article:
     def body(self) -> list[Block]:
         return [b for b in self.blocks if b.in_body]
 
+    def story_blocks(self) -> list[Block]:
+        """The body without the furniture regions of a saved page (BOI002 reports those). A region holding
+        the H1 is the story's own header and stays."""
+        if not self.whole_page:
+            return self.body
+        headed = {(b.region, b.attrs.get("region_id")) for b in self.body
+                  if b.region and b.kind == "heading" and b.heading_level == 1}
+        return [b for b in self.body if b.region is None or (b.region, b.attrs.get("region_id")) in headed]
+
     @property
     def words(self) -> int:
         return sum(len(b.text.split()) for b in self.blocks if b.in_body)

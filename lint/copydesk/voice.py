@@ -55,12 +55,36 @@ def is_title_case(text: str) -> bool:
 
 
 def narration_blocks(article: Article, kinds: tuple[str, ...] | list[str] = NARRATION_KINDS) -> list[Block]:
-    return [b for b in article.blocks if b.in_body and b.kind in kinds and b.region is None
-            and not b.attrs.get("table_cell") and not b.attrs.get("pull_quote")]
+    return [b for b in article.story_blocks() if b.kind in kinds
+            and not b.attrs.get("table_cell") and not b.attrs.get("pullquote")]
+
+
+# Frequent English function words: a few in every English sentence, almost none in other languages.
+_ENGLISH_FUNCTION_WORDS = frozenset("the of and to in is that for it with as was on be by this are at from have "
+                                    "has not but or which were their they his her its an been had will would".split())
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def looks_english(article: Article) -> bool:
+    """The draft declares English (front matter or <html lang>), or its text reads as English. The word lists
+    and the model are English: on a French page "toutes" would be read as the verb "tout"."""
+    declared = article.meta.get("lang") or article.meta.get("language")
+    if isinstance(declared, str) and declared.strip():
+        return declared.strip().lower().replace("_", "-").split("-")[0] in ("en", "english", "eng")
+    words: list[str] = []
+    for block in narration_blocks(article):
+        words += _WORDS.findall(block.text.lower())
+        if len(words) > 2000:
+            break
+    if len(words) < 40:
+        return True  # too little to judge: assume the project's language
+    return sum(w in _ENGLISH_FUNCTION_WORDS for w in words) / len(words) >= 0.12
 
 
 def sentences(article: Article, kinds: tuple[str, ...] | list[str] = NARRATION_KINDS) -> Iterator[Sentence]:
-    """Every sentence of the narration blocks, in reading order."""
+    """Every sentence of the narration blocks, in reading order; none when the draft is not in English."""
+    if not looks_english(article):
+        return
     for block in narration_blocks(article, kinds):
         title_case = block.kind in ("title", "heading", "dek") and is_title_case(block.text)
         for offset, doc in block.docs:

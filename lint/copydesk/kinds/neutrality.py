@@ -156,7 +156,7 @@ def _evaluative_adverb_hits(article: Article, card) -> Iterator[Hit]:
             elif entry and entry.pos in ("manner", "both") and token.dep_ == "advmod" and token.head.pos_ in ("VERB", "AUX", "ADJ"):
                 if not _reporter_voice(sentence, token) or negated(token.head):
                     continue
-                confidence, use = opts["manner_confidence"], f"judges how \u201c{token.head.text}\u201d was done"
+                confidence, use = opts["manner_confidence"], f"passes judgement on \u201c{token.head.text}\u201d"
             else:
                 continue
             start, end = sentence.token_span(token)

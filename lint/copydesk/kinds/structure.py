@@ -17,13 +17,7 @@ TERMINAL = re.compile(r"[.!?:;…][\"”’')\]]*$")
 
 
 def story_blocks(article: Article) -> list[Block]:
-    """The body without the furniture regions of a saved page, which are BOI002's to report. A region
-    holding the H1 is the story's own header and stays."""
-    if not article.whole_page:
-        return article.body
-    headed = {(b.region, b.attrs.get("region_id")) for b in article.body
-              if b.region and b.kind == "heading" and b.heading_level == 1}
-    return [b for b in article.body if b.region is None or (b.region, b.attrs.get("region_id")) in headed]
+    return article.story_blocks()
 
 
 def _long_prose(block: Block) -> bool:

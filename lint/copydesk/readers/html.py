@@ -130,6 +130,8 @@ class _Reader(HTMLParser):
         attrs = {k: (v or "") for k, v in attrs_list}
         if tag == "body":
             self.saw_body = True
+        if tag == "html" and attrs.get("lang", "").strip():
+            self.article.meta.setdefault("lang", attrs["lang"].strip())
         if tag == "meta":
             self._meta(attrs)
             return
