@@ -144,10 +144,10 @@ def _evaluative_adverb_hits(article: Article, card) -> Iterator[Hit]:
             sentence_adverb = _opens_sentence(sentence, token) and following is not None and following.text == ","
             if sentence_adverb:
                 if entry and entry.pos in ("sentence", "both"):
-                    confidence, use = opts["listed_confidence"], "opens the sentence with a judgement"
+                    confidence, use = opts["listed_confidence"], "opens the sentence with the reporter's own judgement"
                 elif word not in NEUTRAL_SENTENCE_ADVERBS and (word in evaluative or any(
                         a in evaluative for a in _base_adjectives(word))):
-                    confidence, use = opts["derived_confidence"], "opens the sentence with a judgement"
+                    confidence, use = opts["derived_confidence"], "opens the sentence with the reporter's own judgement"
                 else:
                     continue
                 # In quoted speech it is the source's judgement; a name ("Happily Ever After") is not one.
@@ -156,7 +156,7 @@ def _evaluative_adverb_hits(article: Article, card) -> Iterator[Hit]:
             elif entry and entry.pos in ("manner", "both") and token.dep_ == "advmod" and token.head.pos_ in ("VERB", "AUX", "ADJ"):
                 if not _reporter_voice(sentence, token) or negated(token.head):
                     continue
-                confidence, use = opts["manner_confidence"], f"passes judgement on \u201c{token.head.text}\u201d"
+                confidence, use = opts["manner_confidence"], f"on \u201c{token.head.text}\u201d is the reporter's own judgement of the act"
             else:
                 continue
             start, end = sentence.token_span(token)
