@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterator
 
 from copydesk.document import Article, Block
@@ -73,6 +74,14 @@ def advice(note: str) -> str:
         return note[1:2].upper() + note[2:-1]
     return f"Consider \u201c{note}\u201d" if "," not in note else f"Consider {note}"
 
+
+@lru_cache(maxsize=1)
+def _other_rules_words() -> frozenset[str]:
+    return word_set("puffery") | word_set("opinion-frames") | word_set("evaluative-adverbs")
+
+
+# Lists whose words are weak evidence alone: they yield to quoted or attributed speech beside them.
+WEAK_LISTS = frozenset({"intensifiers"})
 
 # Degree words that turn an evaluative adjective up: "so reckless", "very generous", "truly awful".
 DEGREE = frozenset("so very too really truly extremely incredibly utterly totally absolutely such most "
@@ -192,6 +201,9 @@ def _loaded_language_hits(article: Article, card) -> Iterator[Hit]:
     opts = card.options
     index = phrase_index(tuple(opts["lists"]))
     evaluative = word_set("evaluative-words") if opts["evaluative_adjectives"] else frozenset()
+    # A word another neutrality list names ("stunning" is puffery) is that rule's to report: one defect,
+    # one finding.
+    evaluative = evaluative - _other_rules_words()
     narration = list(sentences(article))
     neighbours = by_block(narration)
     for sentence in narration:
@@ -230,6 +242,8 @@ def _loaded_language_hits(article: Article, card) -> Iterator[Hit]:
                 continue
             if opts["check_negation"] and negated(token):
                 continue
+            if entry.source in WEAK_LISTS and speech_nearby(sentence, neighbours):
+                continue  # "extremely" next to a quotation is most likely the source's emphasis, paraphrased
             yield Hit(entry.text, sentence.block, start, end, opts["list_confidence"],
                       dict(word=token.text, alternative=entry.note or "a neutral word", list=entry.source))
         # A research-lexicon adjective alone is weak evidence: news copy describes with such words every
@@ -240,7 +254,7 @@ def _loaded_language_hits(article: Article, card) -> Iterator[Hit]:
         if not weak or speech_nearby(sentence, neighbours):
             continue
         boosted = [t for t in weak if any(c.dep_ == "advmod" and c.lower_ in DEGREE for c in t.children)]
-        if len(weak) < opts["min_weak_per_sentence"] and not boosted and not sentence.span.text.rstrip().endswith("!"):
+        if len({t.lemma_.lower() for t in weak}) < opts["min_weak_per_sentence"] and not boosted and not sentence.span.text.rstrip().endswith("!"):
             continue
         for token in weak:
             start, end = sentence.token_span(token)
