@@ -154,6 +154,8 @@ def test_the_wheel_ships_the_cards_and_reads_them_when_installed(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     ours = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "rules").rglob("*.yaml"))
     assert [n for n in ours if f"copydesk/{n}" not in names] == []
+    lists = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "rules" / "lexicons").glob("*.txt"))
+    assert lists and [n for n in lists if f"copydesk/{n}" not in names] == []
     assert not any(n.startswith("rules/") or n.startswith("lint/") for n in names)
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
@@ -164,3 +166,9 @@ def test_the_wheel_ships_the_cards_and_reads_them_when_installed(tmp_path):
                          env={**__import__("os").environ, "PYTHONPATH": str(target)}).stdout.split("\n")
     assert out[0].startswith(str(target)) and out[1] == str(target / "copydesk" / "rules")
     assert int(out[2]) == len(ours) - 1  # every card but redirects.yaml
+    # The installed copy reads its word lists too: a neutrality rule works from site-packages.
+    lint = ("from copydesk import lint_text; "
+            "print([f.code for f in lint_text('The lucrative deal was signed.', select=['NEU002']).findings])")
+    out = subprocess.run([sys.executable, "-c", lint], capture_output=True, text=True, check=True,
+                         env={**__import__("os").environ, "PYTHONPATH": str(target)}).stdout
+    assert out.strip() == "['NEU002']"
