@@ -125,15 +125,38 @@ def negated(token: Any) -> bool:
     return any(t.lower_ in NEGATORS for t in token.doc[start:token.i])
 
 
+QUANTIFIERS = frozenset("some many several most numerous various certain countless few multiple".split())
+EMPTY_SUBJECTS = frozenset("it this that which what there".split())
+
+
+def vague_holder(subject: Any) -> bool:
+    """The subject stands for unnamed people: "experts", "critics", "some", "many", "some lawmakers",
+    "several analysts". A name in it ("experts at the Velden Institute", "critics such as Elena Moss", an
+    appositive) makes it specific."""
+    lower = subject.lower_
+    vague = lower in word_set("vague-holders") or (
+        subject.tag_ in ("NNS", "NNPS") and subject.pos_ == "NOUN"
+        and any(c.dep_ in ("det", "amod", "nummod") and c.lower_ in QUANTIFIERS for c in subject.children))
+    if not vague:
+        return False
+    for child in subject.children:
+        if child.dep_ in ("appos", "prep", "acl", "relcl", "compound", "poss") and any(
+                t.ent_type_ in ("PERSON", "ORG", "FAC") or t.pos_ == "PROPN" for t in child.subtree):
+            return False
+    return True
+
+
 def _named_holder(verb: Any) -> bool:
-    """The verb of saying has a subject that names someone (a person, an organisation, a pronoun)."""
+    """The verb of saying has a subject that is someone identifiable: a name, a pronoun, an institution or
+    a document ("Lund", "she", "the council", "the report"), not an unnamed group ("experts", "some")."""
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
-            if child.pos_ in ("PROPN", "PRON") or child.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
-                return True
-            if any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") for t in child.subtree):
-                return True
-        if child.dep_ == "agent" and any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") for t in child.subtree):
+            if child.lower_ in EMPTY_SUBJECTS or child.dep_ == "nsubjpass":
+                continue
+            if child.pos_ in ("PROPN", "PRON", "NOUN") or child.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+                return not vague_holder(child)
+        if child.dep_ == "agent" and any(t.pos_ in ("PROPN", "NOUN", "PRON") and not vague_holder(t)
+                                         for t in child.subtree if t.dep_ == "pobj"):
             return True
     return False
 
@@ -158,6 +181,44 @@ def attributed(token: Any) -> bool:
             if not any(a.i == t.i for a in token.ancestors):
                 return True
     return False
+
+
+def names_a_source(span: Any, verbs: frozenset[str] | None = None, skip: Any = None) -> bool:
+    """The span attributes something to a named source: a verb of reporting or opinion with a named or
+    pronoun subject ("Lund said", "the council estimates"), a passive with a named agent ("was criticised
+    by the Greens"), or "according to" someone."""
+    verbs = verbs if verbs is not None else word_set("report-verbs") | word_set("cognition-verbs")
+    for t in span:
+        if skip is not None and t.i == skip.i:
+            continue
+        if t.lemma_.lower() in verbs and t.pos_ in ("VERB", "AUX") and _reports(t) and _named_holder(t):
+            return True
+        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+            return True
+    return False
+
+
+# Verbs that report whatever their object: "the council estimates 300 jobs", "Lund told reporters".
+ALWAYS_REPORTING = frozenset("say tell add report announce state write estimate predict forecast note claim "
+                             "declare confirm explain insist argue warn reply respond testify tweet".split())
+
+
+def _reports(verb: Any) -> bool:
+    """The verb is used to report something said or thought: "maintains a stance" is not a report,
+    "maintains that the stance holds" is."""
+    if verb.lemma_.lower() in ALWAYS_REPORTING:
+        return True
+    return any(c.dep_ in ("ccomp", "parataxis") or (c.dep_ == "mark" and c.lower_ == "that") for c in verb.children) \
+        or verb.dep_ in ("parataxis",)
+
+
+def paragraph_neighbours(sentence: Sentence, neighbours: dict[int, list["Sentence"]]) -> list["Sentence"]:
+    """The sentences before and after this one in the same block."""
+    group = neighbours.get(sentence.block.index, [])
+    at = next((i for i, s in enumerate(group) if s.start == sentence.start), None)
+    if at is None:
+        return []
+    return [group[i] for i in (at - 1, at + 1) if 0 <= i < len(group)]
 
 
 def speech_nearby(sentence: Sentence, neighbours: dict[int, list["Sentence"]]) -> bool:
