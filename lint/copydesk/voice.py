@@ -126,6 +126,15 @@ def negated(token: Any) -> bool:
 
 
 QUANTIFIERS = frozenset("some many several most numerous various certain countless few multiple".split())
+# Plural nouns for the public at large: with "some" or "many" they are a vague holder ("some residents argue").
+# A body with known members ("several justices", "some senators") is not: the story can say which.
+GENERIC_PEOPLE = frozenset("people persons individuals residents citizens voters observers commentators users "
+                           "locals members viewers readers parents americans britons europeans".split())
+DEFINITE = frozenset("the these those this that his her their its our your both".split())
+# Anonymous sources described by their access are how reporting cites them: "people familiar with the
+# talks", "officials briefed on the plan", "sources close to the minister".
+CHARACTERISED = frozenset("familiar brief briefed knowledgeable involved close aware informed speak speaking "
+                          "authorise authorised authorized".split())
 EMPTY_SUBJECTS = frozenset("it this that which what there".split())
 
 
@@ -135,11 +144,19 @@ def vague_holder(subject: Any) -> bool:
     appositive) makes it specific."""
     lower = subject.lower_
     vague = lower in word_set("vague-holders") or (
-        subject.tag_ in ("NNS", "NNPS") and subject.pos_ == "NOUN"
+        subject.tag_ in ("NNS", "NNPS") and subject.pos_ == "NOUN" and lower in GENERIC_PEOPLE
         and any(c.dep_ in ("det", "amod", "nummod") and c.lower_ in QUANTIFIERS for c in subject.children))
     if not vague:
         return False
+    if any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in subject.children):
+        return False  # "the experts", "these critics" refer to people the story has introduced
     for child in subject.children:
+        if child.dep_ in ("acl", "amod") and child.lemma_.lower() in CHARACTERISED or child.dep_ == "amod" and \
+                child.lower_ in CHARACTERISED:
+            return False  # "people familiar with the talks", "officials briefed on the plan": a described source
+        if child.dep_ == "prep" and child.lower_ in ("with", "close") and any(
+                t.lower_ in ("knowledge", "familiar", "close") for t in child.subtree):
+            return False
         if child.dep_ in ("appos", "prep", "acl", "relcl", "compound", "poss") and any(
                 t.ent_type_ in ("PERSON", "ORG", "FAC") or t.pos_ == "PROPN" for t in child.subtree):
             return False

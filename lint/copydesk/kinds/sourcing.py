@@ -24,7 +24,16 @@ NAME_ENTITIES = ("PERSON", "ORG", "NORP", "GPE", "FAC")
 
 
 def _holder_verbs() -> frozenset[str]:
-    return word_set("report-verbs") | word_set("cognition-verbs")
+    """Verbs whose subject holds a claim or a view: the opinion verbs and the verbs of reporting a claim.
+    The research list of report verbs also has "gather", "decide", "learn"; those report no claim."""
+    return word_set("cognition-verbs") | CLAIM_REPORT_VERBS
+
+
+CLAIM_REPORT_VERBS = frozenset("""say tell add claim suggest argue contend maintain assert insist allege note observe
+warn predict speculate fear worry agree disagree doubt question criticize criticise praise describe call
+consider regard view estimate expect report hope feel suspect recommend acknowledge admit accuse charge blame
+complain dispute deny concede stress emphasize caution state write remark comment hint imply indicate show
+find conclude demonstrate point believe think reckon""".split())
 
 
 @lru_cache(maxsize=4)
@@ -57,7 +66,17 @@ def _reporter_voice(sentence: Sentence, token: Any) -> bool:
 
 PASSIVE_ADVERBS = frozenset("widely generally commonly often frequently long increasingly largely broadly "
                             "popularly traditionally sometimes".split())
-OPINION_PASSIVES = frozenset("consider regard view deem see think believe know".split())
+OPINION_PASSIVES = frozenset("consider regard view deem think believe".split())
+# Passives that hide a holder of a claim or a judgement. "Is known as", "was found", "can be seen" state
+# facts, not opinions, so they are not here.
+WEASEL_PASSIVES = frozenset("say believe think consider regard claim allege rumour rumor suggest argue report "
+                            "suspect fear feel view deem reckon assume presume speculate hypothesize theorize "
+                            "question criticise criticize dispute challenge praise condemn debate contest doubt "
+                            "hail acclaim describe".split())
+# Judged by someone, who is not named: "has been questioned", "was widely criticised".
+JUDGED_PASSIVES = frozenset("question criticise criticize dispute challenge praise condemn contest doubt hail "
+                            "acclaim debate".split())
+HOLDER_PREPS = frozenset({"among", "within", "from", "inside", "across"})
 
 
 @kind(
@@ -66,6 +85,9 @@ OPINION_PASSIVES = frozenset("consider regard view deem see think believe know".
         "holder_confidence": Option("float", 0.85, "confidence for an unnamed group as holder", min=0, max=1),
         "passive_confidence": Option("float", 0.8, "confidence for an agentless passive (\"it is believed\")",
                                      min=0, max=1),
+        "quantified_subjects": Option("bool", True, "also flag a vague quantity of people or things as the "
+                                      "subject of any claim (\"many residents have left\", \"some studies\")"),
+        "quantity_confidence": Option("float", 0.5, "confidence for a vague quantity as subject", min=0, max=1),
     },
     fields=("attribution", "question"),
     needs_nlp=True,
@@ -95,11 +117,58 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
             yield make_finding(card, article, sentence.block, start, end, confidence=opts["holder_confidence"],
                                attribution=sentence.block.text[start:end],
                                question=questions.get(subject.lower_, "who are they?"))
+        for token in span:
+            # "According to experts", "according to some": the preposition of attribution, with nobody in it.
+            if token.lower_ == "according" and token.i + 2 < span.end and doc[token.i + 1].lower_ == "to" \
+                    and token.i not in seen:
+                pobj = next((t for t in doc[token.i + 1].children if t.dep_ == "pobj"), None)
+                if pobj is not None and vague_holder(pobj) and _reporter_voice(sentence, token):
+                    seen.add(token.i)
+                    start, end = _span(sentence, token, pobj)
+                    yield make_finding(card, article, sentence.block, start, end,
+                                       confidence=opts["holder_confidence"], attribution=sentence.block.text[start:end],
+                                       question=questions.get(pobj.lower_, "who are they?"))
+            # "reportedly", "reputedly", "purportedly": reported by someone the story does not name.
+            elif token.lower_ in ("reportedly", "reputedly", "purportedly") and _reporter_voice(sentence, token) and not names_a_source(span) \
+                    and not any(names_a_source(n.span) for n in paragraph_neighbours(sentence, neighbours)):
+                start, end = _span(sentence, token, token)
+                yield make_finding(card, article, sentence.block, start, end, confidence=0.6,
+                                   attribution=token.text, question="reported by whom?")
+        for m in CONSENSUS.finditer(span.text):
+            start, end = sentence.start + m.start(), sentence.start + m.end()
+            if sentence.block.in_quote(start, end) or names_a_source(span):
+                continue
+            yield make_finding(card, article, sentence.block, start, end, confidence=opts["passive_confidence"],
+                               attribution=m.group(), question="held or accepted by whom?")
+        if opts["quantified_subjects"]:
+            for subject in span:
+                verb = subject.head
+                if subject.dep_ not in ("nsubj", "nsubjpass") or verb.i in seen or not _vague_quantity(subject):
+                    continue
+                if not _reporter_voice(sentence, subject) or names_a_source(span):
+                    continue
+                seen.add(verb.i)
+                first = subject.left_edge if subject.left_edge.i >= span.start else subject
+                start, end = _span(sentence, first, subject)
+                yield make_finding(card, article, sentence.block, start, end,
+                                   confidence=opts["quantity_confidence"], attribution=sentence.block.text[start:end],
+                                   question="how many, and who says so?")
         for verb in span:
-            if verb.i in seen or verb.lemma_.lower() not in verbs or verb.tag_ != "VBN":
+            if verb.i in seen or verb.lemma_.lower() not in WEASEL_PASSIVES or verb.tag_ != "VBN":
                 continue
             children = list(verb.children)
-            if not any(c.dep_ == "auxpass" for c in children) or any(c.dep_ == "agent" for c in children):
+            agent = next((c for c in children if c.dep_ == "agent"), None)
+            if agent is not None and any(t.dep_ == "pobj" and vague_holder(t) for t in agent.children):
+                # "is favoured by some", "is considered by many": the holder is there, and unnamed.
+                if _reporter_voice(sentence, verb):
+                    seen.add(verb.i)
+                    pobj = next(t for t in agent.children if t.dep_ == "pobj")
+                    start, end = _span(sentence, verb, pobj)
+                    yield make_finding(card, article, sentence.block, start, end,
+                                       confidence=opts["holder_confidence"], attribution=sentence.block.text[start:end],
+                                       question=questions.get(pobj.lower_, "who are they?"))
+                continue
+            if not any(c.dep_ == "auxpass" for c in children) or agent is not None:
                 continue
             subject = next((c for c in children if c.dep_ in ("nsubjpass", "expl")), None)
             it_that = subject is not None and subject.lower_ == "it" and any(c.dep_ == "ccomp" for c in children)
@@ -107,7 +176,11 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
             widely = any(c.dep_ == "advmod" and c.lower_ in PASSIVE_ADVERBS for c in children)
             opinion = verb.lemma_.lower() in OPINION_PASSIVES and any(
                 c.dep_ in ("oprd", "xcomp") or (c.dep_ == "prep" and c.lower_ == "as") for c in children)
-            if not (it_that or raised or widely or opinion):
+            judged = verb.lemma_.lower() in JUDGED_PASSIVES and not any(
+                c.dep_ == "aux" and c.tag_ == "MD" for c in children)  # "can't be challenged in court": law
+            if any(c.dep_ == "prep" and c.lower_ in HOLDER_PREPS for c in children):
+                continue  # "was criticised within his own party": the holder is there
+            if not (it_that or raised or widely or opinion or judged):
                 continue
             if not _reporter_voice(sentence, verb) or names_a_source(span):
                 continue
@@ -138,6 +211,48 @@ def _sentence_matches(doc: Any) -> list[tuple[int, tuple[int, int]]]:
         cached = [(m, tuple(ids)) for m, ids in _holder_matcher(doc.vocab)(doc)]
         doc.user_data["copydesk_holder_matches"] = cached
     return cached
+
+
+# Consensus claimed for nobody in particular.
+CONSENSUS = re.compile(r"\b(?:widely|generally|commonly|universally|popularly) (?:held|accepted|acknowledged|agreed|"
+                       r"recognised|recognized|assumed)\b|\bwell[- ]known fact\b|\bit is (?:well )?known that\b|"
+                       r"\bconventional wisdom\b|\bit is (?:often |widely |commonly )?(?:said|thought|believed|argued)\b",
+                       re.IGNORECASE)
+VAGUE_QUANTIFIERS = frozenset("some many most several numerous countless certain".split())
+
+
+def _vague_quantity(subject: Any) -> bool:
+    """"Some scholars", "many people", "most historians", or "some"/"many"/"others" alone as the subject:
+    a generalisation about an unnamed group. Named members ("many of the Velden councillors") are specific."""
+    if subject.lower_ in ("many", "some", "others") and subject.pos_ in ("PRON", "ADJ", "DET", "NOUN") and \
+            (subject.i == 0 or not subject.doc[subject.i - 1].like_num):
+        of = [c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"]
+        # "many of the Velden councillors", "some of them": a known group
+        return not (of and any(t.pos_ in ("PROPN", "PRON") or t.ent_type_ or t.lower_ in DEFINITE_WORDS
+                               for t in of[0].subtree))
+    if subject.tag_ not in ("NNS",) or subject.pos_ != "NOUN" or not _people_noun(subject.lower_):
+        return False  # "several deals are available", "some cities have made progress": things, not holders
+    if not any(c.dep_ in ("det", "amod") and c.lower_ in VAGUE_QUANTIFIERS for c in subject.children):
+        return False
+    return not any(t.pos_ == "PROPN" or t.ent_type_ in NAME_ENTITIES for t in subject.subtree if t.i != subject.i)
+
+
+DEFINITE_WORDS = frozenset("the these those this that his her their its our".split())
+PEOPLE_SUFFIXES = ("ists", "ians", "ers", "ors", "ants", "ents", "ives", "ites")
+NOT_PEOPLE = frozenset("others papers numbers members orders letters matters waters centers centres factors "
+                       "sectors monitors computers reports events agents".split())
+
+
+def _people_noun(word: str) -> bool:
+    """Plural nouns for people: the public ("people", "residents") and roles ("scholars", "critics",
+    "historians", "lawmakers"). Approximated by the usual suffixes for people, minus common things."""
+    from copydesk.voice import GENERIC_PEOPLE
+
+    if word in GENERIC_PEOPLE or word in word_set("vague-holders"):
+        return True
+    return word.endswith(PEOPLE_SUFFIXES) and word not in NOT_PEOPLE or word in ("scholars", "men", "women",
+                                                                                   "conservatives", "liberals",
+                                                                                   "experts", "fans", "locals")
 
 
 def _resolved_nearby(sentence: Sentence, subject: Any, neighbours: dict) -> bool:
@@ -181,13 +296,16 @@ def unattributed_reaction(article: Article, card) -> Iterator[Finding]:
             governed = (noun.dep_ in ("dobj", "pobj", "attr") and head.lemma_.lower() in reactions) or \
                 (noun.dep_ == "pobj" and head.lower_ in ("amid", "amidst", "despite") ) or \
                 (noun.dep_ == "nsubj" and head.lemma_.lower() in SWELL_VERBS) or \
-                (noun.lemma_.lower() == "fire" and head.lower_ == "under")
+                (noun.lemma_.lower() == "fire" and head.lower_ == "under") or \
+                (noun.dep_ == "attr" and head.lemma_ == "be" and any(c.dep_ == "expl" for c in head.children))
             if noun.lemma_.lower() == "fire" and head.lower_ != "under":
                 continue
             if noun.dep_ == "pobj" and head.pos_ == "ADP" and head.lower_ not in ("amid", "amidst", "despite", "under"):
                 verb = head.head
-                governed = verb.lemma_.lower() in reactions and head.lower_ in ("with", "to", "in", "under")
+                governed = verb.lemma_.lower() in reactions and head.lower_ in ("with", "to", "for", "under")
                 head = verb
+            if any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in noun.children):
+                continue  # "amid the controversy" refers to one the story has described
             if not governed or _has_holder(noun, head):
                 continue
             if names_a_source(sentence.span) or attributed(noun):
@@ -227,8 +345,10 @@ def _has_holder(noun: Any, verb: Any) -> bool:
 # -- speculation in the reporter's voice -----------------------------------------------------------------------
 
 MODALS = frozenset({"could", "may", "might"})
+# "It is possible that...", "it is likely that...": a guess framed as an assessment.
+POSSIBLE = frozenset({"possible", "likely", "probable", "conceivable", "plausible", "unlikely", "doubtful"})
 STRONG_HEDGES = frozenset({"potentially", "possibly", "perhaps", "arguably", "conceivably", "seemingly",
-                           "presumably", "supposedly", "maybe"})
+                           "presumably", "supposedly", "maybe", "probably"})
 
 
 @kind("speculation", options={
@@ -247,20 +367,53 @@ def speculation(article: Article, card) -> Iterator[Finding]:
     meanings = {e.text for e in entries if e.pos == "VERB"}
     for sentence in sentences(article):
         flagged: set[int] = set()
+        for hedge in sentence.span:
+            # A strong hedge is speculation whatever it modifies ("presumably destroyed", "perhaps the most").
+            if hedge.lower_ not in STRONG_HEDGES or hedge.head.i in flagged or in_quote(sentence, hedge):
+                continue
+            head = hedge.head if hedge.head.i != hedge.i else hedge
+            if attributed(hedge) or names_a_source(sentence.span, _holder_verbs() - meanings):
+                continue
+            modals = [c for c in head.children if c.dep_ == "aux" and c.lower_ in MODALS]
+            cue = [hedge, *modals, head]
+            first, last = min(cue, key=lambda t: t.i), max(cue, key=lambda t: t.i)
+            flagged.add(head.i)
+            start, end = _span(sentence, first, last)
+            yield make_finding(card, article, sentence.block, start, end,
+                               confidence=opts["stacked_confidence"] if modals else opts["hedge_confidence"],
+                               phrase=sentence.block.text[start:end])
         for verb in sentence.span:
-            if verb.pos_ not in ("VERB", "AUX", "ADJ") or verb.i in flagged:
+            if verb.pos_ not in ("VERB", "AUX", "ADJ", "NOUN", "NUM") or verb.i in flagged:
                 continue
             modals = [c for c in verb.children if c.dep_ == "aux" and c.lower_ in MODALS]
-            adverbs = [c for c in verb.children if c.dep_ == "advmod" and c.lower_ in hedges]
+            adverbs = [c for c in verb.children if c.dep_ in ("advmod", "npadvmod") and c.lower_ in hedges]
+            if verb.pos_ in ("NOUN", "NUM") and not any(a.lower_ in STRONG_HEDGES for a in adverbs):
+                continue
             strong = [a for a in adverbs if a.lower_ in STRONG_HEDGES]
+            # "may have caused": a guess about what happened. "Could have" is mostly counterfactual.
+            perfect = any(m.lower_ in ("may", "might") for m in modals) and verb.tag_ == "VBN" and any(
+                c.dep_ == "aux" and c.lower_ == "have" for c in verb.children)
+            seeming = False  # "appears to have been taken": a verification hedge is care, not speculation
+            possible = verb.lemma_.lower() == "be" and any(c.dep_ in ("expl", "nsubj") and c.lower_ == "it"
+                                                           for c in verb.children) and any(
+                c.dep_ == "acomp" and c.lower_ in POSSIBLE for c in verb.children) and any(
+                c.dep_ == "ccomp" for c in verb.children)
+            evidential = verb.lemma_.lower() in ("suggest", "indicate", "imply") and verb.tag_ in ("VBZ", "VBP", "VBD") \
+                and any(c.dep_ == "nsubj" and c.lower_ in ("this", "that", "it", "evidence", "data", "research",
+                                                           "findings", "studies", "study", "results", "analysis")
+                        for c in verb.children)
             if modals and adverbs:
                 confidence = opts["stacked_confidence"]
-            elif strong:
+            elif strong or perfect or possible or evidential:
                 confidence = opts["hedge_confidence"]
-            elif modals and verb.lemma_.lower() in meanings:
+            elif (modals and verb.lemma_.lower() in meanings) or seeming or any(m.lower_ == "might" for m in modals):
                 confidence = opts["meaning_confidence"]
             else:
                 continue
+            if possible:
+                adverbs = [c for c in verb.children if c.dep_ in ("expl", "nsubj", "acomp")]
+            if modals and not adverbs and _embedded_question(verb):
+                continue  # "how he might govern", "whether Obama might drop it": a question, not a guess
             cue = [*modals, *adverbs]
             if not _reporter_voice(sentence, verb) or any(in_quote(sentence, c) for c in cue):
                 continue
@@ -274,8 +427,19 @@ def speculation(article: Article, card) -> Iterator[Finding]:
                                phrase=sentence.block.text[start:end])
 
 
+WH_WORDS = frozenset("whether if how what who whom whose when where why which".split())
+
+
+def _embedded_question(verb: Any) -> bool:
+    return any(c.lower_ in WH_WORDS and c.i < verb.i for c in verb.children) or verb.dep_ == "relcl" and any(
+        t.lower_ in WH_WORDS for t in verb.subtree if t.i < verb.i)
+
+
 # -- quotations with no speaker --------------------------------------------------------------------------------
 
+# Verbs that introduce quoted speech besides the verbs of reporting.
+SPEAKING_VERBS = frozenset("tell add write ask reply recall tweet post shout continue laugh posit demand joke "
+                           "exclaim smile sigh chuckle read sing chant cry scream whisper quip muse".split())
 COLON_INTRO = re.compile(r"[\w.)’'\"]\s*:\s*$")
 
 
@@ -286,14 +450,14 @@ def unattributed_quote(article: Article, card) -> Iterator[Finding]:
     """A direct quotation of a sentence or more with no speaker in its sentence or the ones beside it."""
     narration = list(sentences(article, ("paragraph", "caption", "list_item", "line")))
     neighbours = by_block(narration)
-    verbs = _holder_verbs() | {"tell", "add", "write", "ask", "reply", "recall", "tweet", "post", "shout"}
+    verbs = _holder_verbs() | word_set("report-verbs") | SPEAKING_VERBS
     by_index = {b.index: b for b in article.blocks}
     for block_index, group in neighbours.items():
         block = group[0].block
         for q0, q1 in block.quotes:
             inner = block.text[q0:q1].strip("\"“”' ")
-            if len(inner.split()) < card.options["min_words"]:
-                continue
+            if len(inner.split()) < card.options["min_words"] or not inner[:1].isupper():
+                continue  # a lowercase start is a partial quotation woven into the reporter's sentence
             if q0 == 0 and (q1 >= len(block.text.rstrip()) or block.text[q1 - 1] not in "\"”"):
                 # A paragraph that opens a quotation and does not close it continues a speaker's quote from
                 # the paragraph before, or runs on into the next one, where the speaker is.
