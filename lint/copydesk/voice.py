@@ -163,15 +163,17 @@ def vague_holder(subject: Any) -> bool:
     return True
 
 
-def _named_holder(verb: Any) -> bool:
+def _named_holder(verb: Any, strict: bool = True) -> bool:
     """The verb of saying has a subject that is someone identifiable: a name, a pronoun, an institution or
-    a document ("Lund", "she", "the council", "the report"), not an unnamed group ("experts", "some")."""
+    a document ("Lund", "she", "the council", "the report"), not an unnamed group ("experts", "some").
+    strict=False accepts unnamed groups too: what "critics said" is the critics' wording, not the
+    reporter's, even though the sourcing rules ask who the critics are."""
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
             if child.lower_ in EMPTY_SUBJECTS or child.dep_ == "nsubjpass":
                 continue
             if child.pos_ in ("PROPN", "PRON", "NOUN") or child.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
-                return not vague_holder(child)
+                return not strict or not vague_holder(child)
         if child.dep_ == "agent" and any(t.pos_ in ("PROPN", "NOUN", "PRON") and not vague_holder(t)
                                          for t in child.subtree if t.dep_ == "pobj"):
             return True
@@ -189,12 +191,13 @@ def attributed(token: Any) -> bool:
     child = token
     for verb in token.ancestors:
         if verb.lemma_.lower() in report and verb.pos_ in ("VERB", "AUX"):
-            if child.dep_ in ("ccomp", "xcomp", "parataxis", "oprd") and _named_holder(verb):
+            if child.dep_ in ("ccomp", "xcomp", "parataxis", "oprd") and _named_holder(verb, strict=False):
                 return True
         child = verb
     # "..., Ortiz said." parses with the verb of saying as a parataxis or ccomp child of the clause.
     for t in sent:
-        if t.dep_ in ("parataxis", "ccomp") and t.lemma_.lower() in report and t.i > token.i and _named_holder(t):
+        if t.dep_ in ("parataxis", "ccomp") and t.lemma_.lower() in report and t.i > token.i and \
+                _named_holder(t, strict=False):
             if not any(a.i == t.i for a in token.ancestors):
                 return True
     return False
@@ -250,7 +253,7 @@ def speech_nearby(sentence: Sentence, neighbours: dict[int, list["Sentence"]]) -
         if any(s.start <= q0 < s.end or q0 < s.start < q1 for q0, q1 in s.block.quotes):
             return True
         for t in s.span:
-            if t.lemma_.lower() in report and t.pos_ == "VERB" and _named_holder(t):
+            if t.lemma_.lower() in report and t.pos_ == "VERB" and _named_holder(t, strict=False):
                 return True
             if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
                 return True
