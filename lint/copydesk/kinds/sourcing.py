@@ -134,12 +134,6 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
                 start, end = _span(sentence, token, token)
                 yield make_finding(card, article, sentence.block, start, end, confidence=0.6,
                                    attribution=token.text, question="reported by whom?")
-        for m in CONSENSUS.finditer(span.text):
-            start, end = sentence.start + m.start(), sentence.start + m.end()
-            if sentence.block.in_quote(start, end) or names_a_source(span):
-                continue
-            yield make_finding(card, article, sentence.block, start, end, confidence=opts["passive_confidence"],
-                               attribution=m.group(), question="held or accepted by whom?")
         if opts["quantified_subjects"]:
             for subject in span:
                 verb = subject.head
@@ -192,6 +186,13 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
             seen.add(verb.i)
             yield make_finding(card, article, sentence.block, start, end, confidence=opts["passive_confidence"],
                                attribution=sentence.block.text[start:end], question="by whom?")
+        for m in CONSENSUS.finditer(span.text):
+            start, end = sentence.start + m.start(), sentence.start + m.end()
+            covered = any(start <= sentence.offset(doc[i]) < end for i in seen)
+            if covered or sentence.block.in_quote(start, end) or names_a_source(span):
+                continue  # already reported as a hidden holder, or quoted, or sourced
+            yield make_finding(card, article, sentence.block, start, end, confidence=opts["passive_confidence"],
+                               attribution=m.group(), question="held or accepted by whom?")
 
 
 def _matches(span: Any) -> list[tuple[int, tuple[int, int]]]:
