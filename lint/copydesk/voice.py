@@ -128,7 +128,7 @@ def negated(token: Any) -> bool:
 QUANTIFIERS = frozenset("some many several most numerous various certain countless few multiple".split())
 # Plural nouns for the public at large: with "some" or "many" they are a vague holder ("some residents argue").
 # A body with known members ("several justices", "some senators") is not: the story can say which.
-GENERIC_PEOPLE = frozenset("people persons individuals residents citizens voters observers commentators users "
+GENERIC_PEOPLE = frozenset("people persons individuals residents citizens voters observers commentators users students "
                            "locals members viewers readers parents americans britons europeans".split())
 DEFINITE = frozenset("the these those this that his her their its our your both".split())
 # Anonymous sources described by their access are how reporting cites them: "people familiar with the

@@ -17,8 +17,8 @@ from copydesk.document import Article
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
 from copydesk.lexicon import read_list, word_set
-from copydesk.voice import (Sentence, attributed, by_block, in_quote, names_a_source, paragraph_neighbours,
-                            sentences, vague_holder)
+from copydesk.voice import (Sentence, attributed, by_block, in_quote, is_title_case, names_a_source,
+                            paragraph_neighbours, sentences, vague_holder)
 
 NAME_ENTITIES = ("PERSON", "ORG", "NORP", "GPE", "FAC")
 
@@ -225,12 +225,6 @@ VAGUE_QUANTIFIERS = frozenset("some many most several numerous countless certain
 def _vague_quantity(subject: Any) -> bool:
     """"Some scholars", "many people", "most historians", or "some"/"many"/"others" alone as the subject:
     a generalisation about an unnamed group. Named members ("many of the Velden councillors") are specific."""
-    if subject.lower_ in ("many", "some", "others") and subject.pos_ in ("PRON", "ADJ", "DET", "NOUN") and \
-            (subject.i == 0 or not subject.doc[subject.i - 1].like_num):
-        of = [c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"]
-        # "many of the Velden councillors", "some of them": a known group
-        return not (of and any(t.pos_ in ("PROPN", "PRON") or t.ent_type_ or t.lower_ in DEFINITE_WORDS
-                               for t in of[0].subtree))
     if subject.tag_ not in ("NNS",) or subject.pos_ != "NOUN" or not _people_noun(subject.lower_):
         return False  # "several deals are available", "some cities have made progress": things, not holders
     if not any(c.dep_ in ("det", "amod") and c.lower_ in VAGUE_QUANTIFIERS for c in subject.children):
@@ -239,9 +233,10 @@ def _vague_quantity(subject: Any) -> bool:
 
 
 DEFINITE_WORDS = frozenset("the these those this that his her their its our".split())
-PEOPLE_SUFFIXES = ("ists", "ians", "ers", "ors", "ants", "ents", "ives", "ites")
-NOT_PEOPLE = frozenset("others papers numbers members orders letters matters waters centers centres factors "
-                       "sectors monitors computers reports events agents".split())
+PEOPLE_SUFFIXES = ("ists", "ians", "ers", "ors")
+NOT_PEOPLE = frozenset("others papers numbers orders letters matters waters centers centres factors sectors "
+                       "monitors computers reports layers users_ chapters quarters headquarters towers "
+                       "borders powers offers answers filters markers numbers".split())
 
 
 def _people_noun(word: str) -> bool:
@@ -251,9 +246,9 @@ def _people_noun(word: str) -> bool:
 
     if word in GENERIC_PEOPLE or word in word_set("vague-holders"):
         return True
-    return word.endswith(PEOPLE_SUFFIXES) and word not in NOT_PEOPLE or word in ("scholars", "men", "women",
-                                                                                   "conservatives", "liberals",
-                                                                                   "experts", "fans", "locals")
+    return word.endswith(PEOPLE_SUFFIXES) and word not in NOT_PEOPLE or word in (
+        "scholars", "men", "women", "conservatives", "liberals", "experts", "fans", "locals", "students",
+        "participants", "immigrants", "migrants", "residents", "parents", "patients", "activists")
 
 
 def _resolved_nearby(sentence: Sentence, subject: Any, neighbours: dict) -> bool:
@@ -413,6 +408,8 @@ def speculation(article: Article, card) -> Iterator[Finding]:
                 continue
             if possible:
                 adverbs = [c for c in verb.children if c.dep_ in ("expl", "nsubj", "acomp")]
+            if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in PERSONAL for c in verb.children):
+                continue  # "I might", "you might also like": the writer's own experience or an address
             if modals and not adverbs and _embedded_question(verb):
                 continue  # "how he might govern", "whether Obama might drop it": a question, not a guess
             cue = [*modals, *adverbs]
@@ -428,6 +425,7 @@ def speculation(article: Article, card) -> Iterator[Finding]:
                                phrase=sentence.block.text[start:end])
 
 
+PERSONAL = frozenset("i you we me us".split())
 WH_WORDS = frozenset("whether if how what who whom whose when where why which".split())
 
 
@@ -457,6 +455,8 @@ def unattributed_quote(article: Article, card) -> Iterator[Finding]:
         block = group[0].block
         for q0, q1 in block.quotes:
             inner = block.text[q0:q1].strip("\"“”' ")
+            if is_title_case(inner):
+                continue  # “Once Upon a Time in Hollywood”: a title of a work, not speech
             if len(inner.split()) < card.options["min_words"] or not inner[:1].isupper():
                 continue  # a lowercase start is a partial quotation woven into the reporter's sentence
             if q0 == 0 and (q1 >= len(block.text.rstrip()) or block.text[q1 - 1] not in "\"”"):
