@@ -223,3 +223,27 @@ def test_every_word_list_records_its_source_and_licence():
         header = " ".join(line for line in head if line.startswith("#"))
         assert "MIT" in header, path.name
         assert read_list(path.stem), path.name
+
+
+def test_an_unknown_word_list_in_config_is_a_config_error(tmp_path):
+    write(tmp_path / ".copydesk.toml", '[tool.copydesk.rules.NEU002]\nlists = ["no-such-list"]\n')
+    write(tmp_path / "a.txt", "The lucrative deal was signed.\n")
+    proc = run_cli("check", "a.txt", cwd=tmp_path)
+    assert proc.returncode == 2
+    err = proc.stderr.decode()
+    assert "unknown word list(s) no-such-list" in err and "loaded-words" in err and "Traceback" not in err
+
+
+def test_the_selected_rules_load_only_the_components_they_need():
+    from copydesk import nlp
+
+    sentences_only = nlp.load_pipeline(None, frozenset({"sentences"}))
+    assert sentences_only.pipe_names == ["senter"]
+    assert [s.text for s in sentences_only("The ferry left. It was late.").sents] == ["The ferry left.", "It was late."]
+    tagged = nlp.load_pipeline(None, frozenset({"sentences", "tags"}))
+    assert "parser" not in tagged.pipe_names and "ner" not in tagged.pipe_names
+    # The neutrality kinds read tags, lemmas, the parse and entities: the whole small pipeline.
+    from copydesk.registry import load_registry
+
+    needs = frozenset().union(*(c.kind_impl.analyses for c in load_registry().cards if c.category == "neutrality"))
+    assert nlp.components_for(needs) >= {"tagger", "parser", "ner", "lemmatizer"}

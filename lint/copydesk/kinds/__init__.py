@@ -21,7 +21,8 @@ class OptionError(ValueError):
 class Option:
     """One card option: its type, default and a line for the docs.
 
-    Types: int, float, bool, str, list[str], regex, list[regex], block-kinds.
+    Types: int, float, bool, str, list[str], regex, list[regex], block-kinds, lexicons (names of word
+    lists in rules/lexicons/).
     Patterns are Python `re` syntax (the dialect is stated in docs/rule-cards.md), compiled
     case-insensitively at load, and refused if they nest unbounded repeats (catastrophic backtracking).
     """
@@ -125,7 +126,7 @@ def coerce_option(opt: Option, value: Any) -> Any:
         return value
     if t == "regex":
         return compile_pattern(value)
-    if t in ("list[str]", "list[regex]", "block-kinds"):
+    if t in ("list[str]", "list[regex]", "block-kinds", "lexicons"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise OptionError(f"expected a list of strings, got {value!r}")
         if t == "list[regex]":
@@ -138,6 +139,13 @@ def coerce_option(opt: Option, value: Any) -> Any:
             if errors:
                 raise OptionError("; ".join(errors))
             return compiled
+        if t == "lexicons":
+            from copydesk.lexicon import lexicon_dir  # lazily: the lexicon module reads the registry's folder
+
+            missing = [v for v in value if not (lexicon_dir() / f"{v}.txt").is_file()]
+            if missing:
+                known = sorted(p.stem for p in lexicon_dir().glob("*.txt"))
+                raise OptionError(f"unknown word list(s) {', '.join(missing)}; lists: {', '.join(known)}")
         if t == "block-kinds":
             bad = [v for v in value if v not in BLOCK_KINDS]
             if bad:

@@ -177,7 +177,7 @@ def _evaluative_adverb_hits(article: Article, card) -> Iterator[Hit]:
 @kind(
     "loaded_language",
     options={
-        "lists": Option("list[str]", ["loaded-words"], "word lists from rules/lexicons/ to match"),
+        "lists": Option("lexicons", ["loaded-words"], "word lists from rules/lexicons/ to match"),
         "evaluative_adjectives": Option("bool", False, "also flag adjectives from evaluative-words.txt "
                                         "(research subjectivity and opinion lexicons)"),
         "list_confidence": Option("float", 0.75, "confidence for a listed word or phrase", min=0, max=1),
@@ -282,7 +282,7 @@ def _weak_adjective_stands(token: Any) -> bool:
 @kind(
     "loaded_phrase",
     options={
-        "lists": Option("list[str]", ["opinion-frames", "puffery"], "phrase lists from rules/lexicons/"),
+        "lists": Option("lexicons", ["opinion-frames", "puffery"], "phrase lists from rules/lexicons/"),
         "confidence_per_list": Option("list[str]", [], "list=confidence pairs overriding the card confidence"),
     },
     fields=("phrase", "alternative", "list", "also"),
@@ -293,14 +293,19 @@ def loaded_phrase(article: Article, card) -> Iterator[Finding]:
     return report_hits(article, card, _loaded_phrase_hits(article, card))
 
 
+@lru_cache(maxsize=8)
+def _phrase_pattern(lists: tuple[str, ...]) -> tuple[re.Pattern, dict[str, Any]]:
+    """One alternation of every phrase in the lists (longest first), compiled once per process."""
+    texts = sorted((re.escape(e.text).replace(r"\ ", r"\s+").replace("'", "['’]") for name in lists
+                    for e in read_list(name)), key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(texts) + r")(?![\w-])", re.IGNORECASE)
+    return pattern, {e.text: e for name in lists for e in read_list(name)}
+
+
 def _loaded_phrase_hits(article: Article, card) -> Iterator[Hit]:
     opts = card.options
-    index = phrase_index(tuple(opts["lists"]))
     overrides = dict(p.split("=", 1) for p in opts["confidence_per_list"] if "=" in p)
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
-        sorted((re.escape(e.text).replace(r"\ ", r"\s+").replace("'", "['’]") for name in opts["lists"]
-                for e in read_list(name)), key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)
-    entries = {e.text: e for name in opts["lists"] for e in read_list(name)}
+    pattern, entries = _phrase_pattern(tuple(opts["lists"]))
     for sentence in sentences(article):
         for m in pattern.finditer(sentence.span.text):
             key = " ".join(m.group().lower().replace("’", "'").split())
