@@ -138,13 +138,22 @@ CHARACTERISED = frozenset("familiar brief briefed knowledgeable involved close a
 EMPTY_SUBJECTS = frozenset("it this that which what there".split())
 
 
+def _role_noun(word: str) -> bool:
+    """Plural nouns for people by role ("historians", "analysts", "lawmakers") or for texts that hold
+    claims ("chronicles", "accounts"); approximated by their endings."""
+    return word.endswith(("ists", "ians", "ers", "ors", "chronicles", "accounts", "sources")) and word not in (
+        "others", "papers", "numbers", "orders", "letters", "matters", "waters", "centers", "centres", "factors",
+        "sectors", "monitors", "computers", "quarters", "headquarters", "members")
+
+
 def vague_holder(subject: Any) -> bool:
     """The subject stands for unnamed people: "experts", "critics", "some", "many", "some lawmakers",
     "several analysts". A name in it ("experts at the Velden Institute", "critics such as Elena Moss", an
     appositive) makes it specific."""
     lower = subject.lower_
     vague = lower in word_set("vague-holders") or (
-        subject.tag_ in ("NNS", "NNPS") and subject.pos_ == "NOUN" and lower in GENERIC_PEOPLE
+        subject.tag_ in ("NNS", "NNPS") and (lower in GENERIC_PEOPLE or subject.pos_ == "PROPN"
+                                             or subject.ent_type_ == "NORP" or _role_noun(lower))
         and any(c.dep_ in ("det", "amod", "nummod") and c.lower_ in QUANTIFIERS for c in subject.children))
     if not vague:
         return False
@@ -228,8 +237,8 @@ def _reports(verb: Any) -> bool:
     "maintains that the stance holds" is."""
     if verb.lemma_.lower() in ALWAYS_REPORTING:
         return True
-    return any(c.dep_ in ("ccomp", "parataxis") or (c.dep_ == "mark" and c.lower_ == "that") for c in verb.children) \
-        or verb.dep_ in ("parataxis",)
+    # A "that" marking the verb itself means the verb is inside someone else's clause, not reporting one.
+    return any(c.dep_ in ("ccomp", "parataxis") for c in verb.children) or verb.dep_ in ("parataxis",)
 
 
 def paragraph_neighbours(sentence: Sentence, neighbours: dict[int, list["Sentence"]]) -> list["Sentence"]:

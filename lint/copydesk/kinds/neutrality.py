@@ -333,7 +333,7 @@ def _loaded_phrase_hits(article: Article, card) -> Iterator[Hit]:
 def _speech_use(token: Any) -> bool:
     """The verb reports what someone said: it takes a clause ("claimed that...", "..., she insisted") or
     stands beside a quotation."""
-    if any(c.dep_ in ("ccomp", "parataxis") or (c.dep_ == "mark" and c.lower_ == "that") for c in token.children):
+    if any(c.dep_ in ("ccomp", "parataxis") for c in token.children):
         return True
     if token.dep_ in ("parataxis", "ccomp") and any(c.dep_ in ("nsubj",) for c in token.children):
         return True

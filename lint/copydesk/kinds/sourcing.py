@@ -113,7 +113,9 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
                 continue
             seen.add(verb.i)
             first = subject.left_edge if subject.left_edge.i >= span.start else subject
-            start, end = _span(sentence, first, verb)
+            # "Critics say" or, inverted, "said one legal expert": the span runs from the first to the last.
+            start, end = _span(sentence, min(first, verb, key=lambda t: t.i),
+                               max(verb, subject.right_edge if subject.i > verb.i else verb, key=lambda t: t.i))
             yield make_finding(card, article, sentence.block, start, end, confidence=opts["holder_confidence"],
                                attribution=sentence.block.text[start:end],
                                question=questions.get(subject.lower_, "who are they?"))
@@ -178,8 +180,9 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
                 continue
             if not _reporter_voice(sentence, verb) or names_a_source(span):
                 continue
-            if any(names_a_source(n.span) for n in paragraph_neighbours(sentence, neighbours)):
-                continue
+            if not widely and any(names_a_source(n.span) for n in paragraph_neighbours(sentence, neighbours)):
+                continue  # "It is believed that...": the named source beside it may be the believer; a
+                # consensus ("widely believed") is never settled by one source
             aux = [c for c in children if c.dep_ in ("aux", "auxpass", "advmod") and c.i < verb.i]
             first = subject if it_that and subject is not None else (aux[0] if aux else verb)
             start, end = _span(sentence, first, verb)
@@ -225,6 +228,8 @@ VAGUE_QUANTIFIERS = frozenset("some many most several numerous countless certain
 def _vague_quantity(subject: Any) -> bool:
     """"Some scholars", "many people", "most historians", or "some"/"many"/"others" alone as the subject:
     a generalisation about an unnamed group. Named members ("many of the Velden councillors") are specific."""
+    if any(c.lower_ == "how" for c in subject.subtree):
+        return False  # "how many people will sign up": a question, not a claim
     if subject.tag_ not in ("NNS",) or subject.pos_ != "NOUN" or not _people_noun(subject.lower_):
         return False  # "several deals are available", "some cities have made progress": things, not holders
     if not any(c.dep_ in ("det", "amod") and c.lower_ in VAGUE_QUANTIFIERS for c in subject.children):
