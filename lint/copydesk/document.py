@@ -149,6 +149,7 @@ class Article:
     notices: list[str] = field(default_factory=list)  # reader warnings (bad bytes, etc.)
     nlp_done: bool = False
     directives: list[Any] = field(default_factory=list)  # `copydesk:` comments, set by suppress.py
+    cache: dict[str, Any] = field(default_factory=dict)  # values several rules derive from the parse, once
 
     @property
     def body(self) -> list[Block]:

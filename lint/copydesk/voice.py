@@ -40,6 +40,15 @@ class Sentence:
     def end(self) -> int:
         return self.start + len(self.span.text)
 
+    @property
+    def tokens(self) -> list[Any]:
+        """The sentence's tokens, made once: every rule walks them, and spaCy builds a new Token object on
+        each access."""
+        cached = self.__dict__.get("_tokens")
+        if cached is None:
+            cached = self.__dict__["_tokens"] = list(self.span)
+        return cached
+
     def offset(self, token: Any) -> int:
         """Where token starts in block.text."""
         return self.chunk_offset + token.idx
@@ -81,15 +90,28 @@ def looks_english(article: Article) -> bool:
     return sum(w in _ENGLISH_FUNCTION_WORDS for w in words) / len(words) >= 0.12
 
 
-def sentences(article: Article, kinds: tuple[str, ...] | list[str] = NARRATION_KINDS) -> Iterator[Sentence]:
-    """Every sentence of the narration blocks, in reading order; none when the draft is not in English."""
-    if not looks_english(article):
-        return
-    for block in narration_blocks(article, kinds):
-        title_case = block.kind in ("title", "heading", "dek") and is_title_case(block.text)
-        for offset, doc in block.docs:
-            for sent in doc.sents:
-                yield Sentence(block, sent, offset + sent.start_char, offset, title_case)
+def sentences(article: Article, kinds: tuple[str, ...] | list[str] = NARRATION_KINDS) -> list[Sentence]:
+    """Every sentence of the narration blocks, in reading order; none when the draft is not in English.
+    Built once per article and set of block kinds, and shared by the rules."""
+    key = "sentences:" + ",".join(kinds)
+    if key in article.cache:
+        return article.cache[key]
+    out: list[Sentence] = []
+    if "english" not in article.cache:
+        article.cache["english"] = looks_english(article)
+    if article.cache["english"]:
+        # Sentence objects are shared between kind sets, so each keeps its token list once.
+        every = article.cache.setdefault("sentence_objects", {})
+        for block in narration_blocks(article, kinds):
+            title_case = block.kind in ("title", "heading", "dek") and is_title_case(block.text)
+            for offset, doc in block.docs:
+                for sent in doc.sents:
+                    ident = (block.index, offset + sent.start_char)
+                    if ident not in every:
+                        every[ident] = Sentence(block, sent, offset + sent.start_char, offset, title_case)
+                    out.append(every[ident])
+    article.cache[key] = out
+    return out
 
 
 def in_quote(sentence: Sentence, token: Any) -> bool:
@@ -261,7 +283,7 @@ def speech_nearby(sentence: Sentence, neighbours: dict[int, list["Sentence"]]) -
     for s in group[max(0, at - 1):at + 2]:
         if any(s.start <= q0 < s.end or q0 < s.start < q1 for q0, q1 in s.block.quotes):
             return True
-        for t in s.span:
+        for t in s.tokens:
             if t.lemma_.lower() in report and t.pos_ == "VERB" and _named_holder(t, strict=False):
                 return True
             if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":

@@ -108,7 +108,7 @@ def _base_adjectives(adverb: str) -> list[str]:
 
 def _opens_sentence(sentence: Sentence, token: Any) -> bool:
     """The token is the first word of the sentence (after opening quotes, brackets or a leading "But")."""
-    for t in sentence.span:
+    for t in sentence.tokens:
         if t.i == token.i:
             return True
         if t.is_punct or t.lower_ in ("but", "and", "yet", "so", "still"):
@@ -144,7 +144,7 @@ def _evaluative_adverb_hits(article: Article, card) -> Iterator[Hit]:
     listed = {e.text: e for e in read_list("evaluative-adverbs")}
     evaluative = word_set("evaluative-words")
     for sentence in sentences(article):
-        for token in sentence.span:
+        for token in sentence.tokens:
             word = token.lower_
             if not word.endswith("ly") or token.pos_ not in ("ADV", "ADJ", "INTJ", "PROPN", "NOUN"):
                 continue
@@ -204,7 +204,7 @@ def _loaded_language_hits(article: Article, card) -> Iterator[Hit]:
     # A word another neutrality list names ("stunning" is puffery) is that rule's to report: one defect,
     # one finding.
     evaluative = evaluative - _other_rules_words()
-    narration = list(sentences(article))
+    narration = sentences(article)
     neighbours = by_block(narration)
     for sentence in narration:
         taken: list[tuple[int, int]] = []
@@ -225,7 +225,7 @@ def _loaded_language_hits(article: Article, card) -> Iterator[Hit]:
                 yield Hit(entry.text, sentence.block, start, end, opts["list_confidence"],
                           dict(word=m.group(), alternative=entry.note or "a neutral word", list=entry.source))
         weak: list[Any] = []
-        for token in sentence.span:
+        for token in sentence.tokens:
             if token.is_punct or token.is_space:
                 continue
             lemma, lower = token.lemma_.lower(), token.lower_
@@ -382,10 +382,10 @@ def loaded_saying_verb(article: Article, card) -> Iterator[Finding]:
 
 def _loaded_saying_verb_hits(article: Article, card) -> Iterator[Hit]:
     verbs = {e.text: e for e in read_list("loaded-saying-verbs")}
-    narration = list(sentences(article))
+    narration = sentences(article)
     for n, sentence in enumerate(narration):
         following = narration[n + 1] if n + 1 < len(narration) and narration[n + 1].block is sentence.block else None
-        for token in sentence.span:
+        for token in sentence.tokens:
             entry = verbs.get(token.lemma_.lower())
             if entry is None or token.pos_ != "VERB" or token.tag_ == "VB" or not _speech_use(token):
                 continue  # "had to admit", "to claim a victory": a bare infinitive reports nothing said
@@ -423,7 +423,7 @@ def scare_quotes(article: Article, card) -> Iterator[Finding]:
             before = block.text[sentence.start:q0]
             if NAMING.search(before):
                 continue
-            spoken = any(t.lemma_.lower() in report and t.pos_ in ("VERB", "AUX") for t in sentence.span) or \
+            spoken = any(t.lemma_.lower() in report and t.pos_ in ("VERB", "AUX") for t in sentence.tokens) or \
                 re.search(r"\baccording to\b", sentence.span.text, re.I)
             if spoken:
                 continue

@@ -51,7 +51,7 @@ def _holder_matcher(vocab: Any) -> Any:
 
 
 def _names_someone(sentence: Sentence) -> bool:
-    return any(t.ent_type_ in ("PERSON", "ORG") for t in sentence.span)
+    return any(t.ent_type_ in ("PERSON", "ORG") for t in sentence.tokens)
 
 
 def _span(sentence: Sentence, first: Any, last: Any) -> tuple[int, int]:
@@ -97,7 +97,7 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
     opts = card.options
     verbs = _holder_verbs()
     questions = {e.text: e.note for e in read_list("vague-holders")}
-    narration = list(sentences(article))
+    narration = sentences(article)
     neighbours = by_block(narration)
     for sentence in narration:
         span = sentence.span
@@ -119,7 +119,7 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
             yield make_finding(card, article, sentence.block, start, end, confidence=opts["holder_confidence"],
                                attribution=sentence.block.text[start:end],
                                question=questions.get(subject.lower_, "who are they?"))
-        for token in span:
+        for token in sentence.tokens:
             # "According to experts", "according to some": the preposition of attribution, with nobody in it.
             if token.lower_ == "according" and token.i + 2 < span.end and doc[token.i + 1].lower_ == "to" \
                     and token.i not in seen:
@@ -131,17 +131,17 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
                                        confidence=opts["holder_confidence"], attribution=sentence.block.text[start:end],
                                        question=questions.get(pobj.lower_, "who are they?"))
             # "reportedly", "reputedly", "purportedly": reported by someone the story does not name.
-            elif token.lower_ in ("reportedly", "reputedly", "purportedly") and _reporter_voice(sentence, token) and not names_a_source(span) \
-                    and not any(names_a_source(n.span) for n in paragraph_neighbours(sentence, neighbours)):
+            elif token.lower_ in ("reportedly", "reputedly", "purportedly") and _reporter_voice(sentence, token) and not names_a_source(sentence.tokens) \
+                    and not any(names_a_source(n.tokens) for n in paragraph_neighbours(sentence, neighbours)):
                 start, end = _span(sentence, token, token)
                 yield make_finding(card, article, sentence.block, start, end, confidence=0.6,
                                    attribution=token.text, question="reported by whom?")
         if opts["quantified_subjects"]:
-            for subject in span:
+            for subject in sentence.tokens:
                 verb = subject.head
                 if subject.dep_ not in ("nsubj", "nsubjpass") or verb.i in seen or not _vague_quantity(subject):
                     continue
-                if not _reporter_voice(sentence, subject) or names_a_source(span):
+                if not _reporter_voice(sentence, subject) or names_a_source(sentence.tokens):
                     continue
                 seen.add(verb.i)
                 first = subject.left_edge if subject.left_edge.i >= span.start else subject
@@ -149,7 +149,7 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
                 yield make_finding(card, article, sentence.block, start, end,
                                    confidence=opts["quantity_confidence"], attribution=sentence.block.text[start:end],
                                    question="how many, and who says so?")
-        for verb in span:
+        for verb in sentence.tokens:
             if verb.i in seen or verb.lemma_.lower() not in WEASEL_PASSIVES or verb.tag_ != "VBN":
                 continue
             children = list(verb.children)
@@ -178,9 +178,9 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
                 continue  # "was criticised within his own party": the holder is there
             if not (it_that or raised or widely or opinion or judged):
                 continue
-            if not _reporter_voice(sentence, verb) or names_a_source(span):
+            if not _reporter_voice(sentence, verb) or names_a_source(sentence.tokens):
                 continue
-            if not widely and any(names_a_source(n.span) for n in paragraph_neighbours(sentence, neighbours)):
+            if not widely and any(names_a_source(n.tokens) for n in paragraph_neighbours(sentence, neighbours)):
                 continue  # "It is believed that...": the named source beside it may be the believer; a
                 # consensus ("widely believed") is never settled by one source
             aux = [c for c in children if c.dep_ in ("aux", "auxpass", "advmod") and c.i < verb.i]
@@ -192,7 +192,7 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
         for m in CONSENSUS.finditer(span.text):
             start, end = sentence.start + m.start(), sentence.start + m.end()
             covered = any(start <= sentence.offset(doc[i]) < end for i in seen)
-            if covered or sentence.block.in_quote(start, end) or names_a_source(span):
+            if covered or sentence.block.in_quote(start, end) or names_a_source(sentence.tokens):
                 continue  # already reported as a hidden holder, or quoted, or sourced
             yield make_finding(card, article, sentence.block, start, end, confidence=opts["passive_confidence"],
                                attribution=m.group(), question="held or accepted by whom?")
@@ -267,7 +267,7 @@ def _resolved_nearby(sentence: Sentence, subject: Any, neighbours: dict) -> bool
             continue
         if definite and other.start < sentence.start:
             return True
-        if any(t.lemma_.lower() == lemma for t in other.span):
+        if any(t.lemma_.lower() == lemma for t in other.tokens):
             return True
     return False
 
@@ -286,10 +286,10 @@ def unattributed_reaction(article: Article, card) -> Iterator[Finding]:
     "faces criticism", "continue to raise concerns", "amid concerns"."""
     nouns = {e.text: e.note for e in read_list("controversy-nouns")}
     reactions = word_set("reaction-verbs")
-    narration = list(sentences(article))
+    narration = sentences(article)
     neighbours = by_block(narration)
     for sentence in narration:
-        for noun in sentence.span:
+        for noun in sentence.tokens:
             question = nouns.get(noun.lemma_.lower())
             if question is None or noun.pos_ != "NOUN" or not _reporter_voice(sentence, noun):
                 continue
@@ -309,9 +309,9 @@ def unattributed_reaction(article: Article, card) -> Iterator[Finding]:
                 continue  # "amid the controversy" refers to one the story has described
             if not governed or _has_holder(noun, head):
                 continue
-            if names_a_source(sentence.span) or attributed(noun):
+            if names_a_source(sentence.tokens) or attributed(noun):
                 continue
-            if card.options["check_neighbours"] and any(names_a_source(n.span)
+            if card.options["check_neighbours"] and any(names_a_source(n.tokens)
                                                         for n in paragraph_neighbours(sentence, neighbours)):
                 continue
             first = head
@@ -368,12 +368,12 @@ def speculation(article: Article, card) -> Iterator[Finding]:
     meanings = {e.text for e in entries if e.pos == "VERB"}
     for sentence in sentences(article):
         flagged: set[int] = set()
-        for hedge in sentence.span:
+        for hedge in sentence.tokens:
             # A strong hedge is speculation whatever it modifies ("presumably destroyed", "perhaps the most").
             if hedge.lower_ not in STRONG_HEDGES or hedge.head.i in flagged or in_quote(sentence, hedge):
                 continue
             head = hedge.head if hedge.head.i != hedge.i else hedge
-            if attributed(hedge) or names_a_source(sentence.span, _holder_verbs() - meanings):
+            if attributed(hedge) or names_a_source(sentence.tokens, _holder_verbs() - meanings):
                 continue
             modals = [c for c in head.children if c.dep_ == "aux" and c.lower_ in MODALS]
             cue = [hedge, *modals, head]
@@ -383,7 +383,7 @@ def speculation(article: Article, card) -> Iterator[Finding]:
             yield make_finding(card, article, sentence.block, start, end,
                                confidence=opts["stacked_confidence"] if modals else opts["hedge_confidence"],
                                phrase=sentence.block.text[start:end])
-        for verb in sentence.span:
+        for verb in sentence.tokens:
             if verb.pos_ not in ("VERB", "AUX", "ADJ", "NOUN", "NUM") or verb.i in flagged:
                 continue
             modals = [c for c in verb.children if c.dep_ == "aux" and c.lower_ in MODALS]
@@ -420,7 +420,7 @@ def speculation(article: Article, card) -> Iterator[Finding]:
             cue = [*modals, *adverbs]
             if not _reporter_voice(sentence, verb) or any(in_quote(sentence, c) for c in cue):
                 continue
-            if attributed(verb) or names_a_source(sentence.span, _holder_verbs() - meanings, skip=verb):
+            if attributed(verb) or names_a_source(sentence.tokens, _holder_verbs() - meanings, skip=verb):
                 continue
             first = min([*cue, verb], key=lambda t: t.i)
             last = max([*cue, verb], key=lambda t: t.i)
@@ -452,7 +452,7 @@ COLON_INTRO = re.compile(r"[\w.)’'\"]\s*:\s*$")
 }, fields=("quoted",), needs_nlp=True)
 def unattributed_quote(article: Article, card) -> Iterator[Finding]:
     """A direct quotation of a sentence or more with no speaker in its sentence or the ones beside it."""
-    narration = list(sentences(article, ("paragraph", "caption", "list_item", "line")))
+    narration = sentences(article, ("paragraph", "caption", "list_item", "line"))
     neighbours = by_block(narration)
     verbs = _holder_verbs() | word_set("report-verbs") | SPEAKING_VERBS
     by_index = {b.index: b for b in article.blocks}
@@ -487,7 +487,7 @@ def unattributed_quote(article: Article, card) -> Iterator[Finding]:
 
 
 def _speaker_in(sentence: Sentence, verbs: frozenset[str], q0: int, q1: int) -> bool:
-    for t in sentence.span:
+    for t in sentence.tokens:
         start = sentence.offset(t)
         if q0 <= start < q1:
             continue  # a verb inside the quotation is the speaker's, not the attribution
@@ -524,7 +524,7 @@ FINDING_VERBS = frozenset("find show estimate report publish calculate count sur
 @kind("unsourced_figure", fields=("what",), needs_nlp=True)
 def unsourced_figure(article: Article, card) -> Iterator[Finding]:
     """A statistic or superlative in narration with no source in its sentence or the ones beside it."""
-    narration = list(sentences(article, ("paragraph", "list_item", "dek")))
+    narration = sentences(article, ("paragraph", "list_item", "dek"))
     neighbours = by_block(narration)
     verbs = _holder_verbs() | FINDING_VERBS
     for sentence in narration:
@@ -549,7 +549,7 @@ def _cites(sentence: Sentence, verbs: frozenset[str]) -> bool:
     ("the census shows", "Lund said"), "according to", or a quotation."""
     if sentence.block.quotes and any(sentence.start <= q0 < sentence.end for q0, _ in sentence.block.quotes):
         return True
-    for t in sentence.span:
+    for t in sentence.tokens:
         if t.lemma_.lower() in verbs and t.pos_ in ("VERB", "AUX") and any(
                 c.dep_ in ("nsubj", "nsubjpass", "agent") for c in t.children):
             return True
