@@ -31,12 +31,13 @@ CLAIM = "the new sea wall at Port Aldren will not survive a century of storms"
     f"It is widely believed that {CLAIM}.",
     f"It is said that {CLAIM}.",
     f"According to experts, {CLAIM}.",
+    f"Critics of the Port Aldren Harbour Trust say {CLAIM}.",  # a name they talk about, not theirs
 ])
 def test_vague_attribution_is_flagged_with_the_attribution_as_span(vague):
     result = lint_text(vague + "\n", select=["SRC001"])
     assert [f.code for f in result.findings] == ["SRC001"], vague
     span = span_text(vague + "\n", result.findings[0].__dict__)
-    assert CLAIM not in span and len(span) < 30, span  # the attribution, not the sentence
+    assert CLAIM not in span and len(span) < 50, span  # the attribution, not the sentence
     assert "?" in result.findings[0].message  # it names what is missing
 
 

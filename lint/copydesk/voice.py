@@ -188,10 +188,17 @@ def vague_holder(subject: Any) -> bool:
         if child.dep_ == "prep" and child.lower_ in ("with", "close") and any(
                 t.lower_ in ("knowledge", "familiar", "close") for t in child.subtree):
             return False
+        # A name that says who they are ("experts at the Velden Institute", "critics, including Elena
+        # Moss", "Green critics"), not what they talk about ("critics of Social Security").
+        if child.dep_ == "prep" and child.lower_ not in IDENTIFYING_PREPS:
+            continue
         if child.dep_ in ("appos", "prep", "acl", "relcl", "compound", "poss") and any(
                 t.ent_type_ in ("PERSON", "ORG", "FAC") or t.pos_ == "PROPN" for t in child.subtree):
             return False
     return True
+
+
+IDENTIFYING_PREPS = frozenset({"at", "from", "with", "including", "like", "within", "inside", "for", "such"})
 
 
 def _named_holder(verb: Any, strict: bool = True) -> bool:
