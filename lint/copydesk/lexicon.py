@@ -10,6 +10,8 @@ from pathlib import Path
 from copydesk.registry import default_rules_dir
 
 POS_TAGS = ("ADJ", "ADV", "NOUN", "VERB", "*")
+# Lists whose middle column is not a part of speech, and the values it may take there.
+MIDDLE_COLUMN = {"evaluative-adverbs": ("sentence", "manner", "both")}
 
 
 class LexiconError(Exception):
@@ -53,8 +55,9 @@ def read_list(name: str) -> tuple[Entry, ...]:
             raise LexiconError(f"{path.name}:{number}: expected 'text', 'text | note' or 'text | POS | note'")
         if len(parts) == 3:
             pos, note = parts[1], parts[2]
-            if pos not in POS_TAGS and name != "evaluative-adverbs":
-                raise LexiconError(f"{path.name}:{number}: part of speech {pos!r} is not one of {', '.join(POS_TAGS)}")
+            allowed = MIDDLE_COLUMN.get(name, POS_TAGS)
+            if pos not in allowed:
+                raise LexiconError(f"{path.name}:{number}: {pos!r} is not one of {', '.join(allowed)}")
         else:
             pos, note = "*", parts[1] if len(parts) == 2 else ""
         out.append(Entry(text, pos, note, name))
@@ -88,12 +91,31 @@ class PhraseIndex:
             self.pattern = None
 
     def phrase_for(self, matched: str) -> Entry | None:
-        key = " ".join(re.sub(r"[\s’']+", " ", matched.lower()).split())
-        key = re.sub(r"\s*-\s*", "-", key)
+        key = normalise(matched).replace("'", " ")
+        key = " ".join(key.split())
         for candidate in (key, key[:-1], key[:-2]):
             if candidate in self.phrases:
                 return self.phrases[candidate]
         return None
+
+
+def normalise(matched: str) -> str:
+    """Matched text in the form list entries are written in: lowercase, straight apostrophes, single spaces,
+    hyphens closed up."""
+    key = " ".join(matched.lower().replace("’", "'").split())
+    return re.sub(r"\s*-\s*", "-", key)
+
+
+@lru_cache(maxsize=16)
+def text_pattern(names: tuple[str, ...]) -> tuple[re.Pattern, dict[str, Entry]]:
+    """One alternation of every entry of the lists, words and phrases alike (longest first), and the entries
+    by their text: for lists matched on the text, not on lemmas."""
+    entries: dict[str, Entry] = {}
+    for name in names:
+        for entry in read_list(name):
+            entries.setdefault(entry.text, entry)
+    alternatives = sorted((_phrase_pattern(t) for t in entries), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE), entries
 
 
 def _phrase_pattern(phrase: str) -> str:

@@ -160,12 +160,27 @@ CHARACTERISED = frozenset("familiar brief briefed knowledgeable involved close a
 EMPTY_SUBJECTS = frozenset("it this that which what there".split())
 
 
-def _role_noun(word: str) -> bool:
-    """Plural nouns for people by role ("historians", "analysts", "lawmakers") or for texts that hold
-    claims ("chronicles", "accounts"); approximated by their endings."""
-    return word.endswith(("ists", "ians", "ers", "ors", "chronicles", "accounts", "sources")) and word not in (
-        "others", "papers", "numbers", "orders", "letters", "matters", "waters", "centers", "centres", "factors",
-        "sectors", "monitors", "computers", "quarters", "headquarters", "members")
+PEOPLE_SUFFIXES = ("ists", "ians", "ers", "ors")
+NOT_PEOPLE = frozenset("others papers numbers orders letters matters waters centers centres factors sectors "
+                       "monitors computers reports layers chapters quarters headquarters towers borders powers "
+                       "offers answers filters markers".split())
+PEOPLE_WORDS = frozenset("scholars men women conservatives liberals experts fans locals students participants "
+                         "immigrants migrants residents parents patients activists".split())
+# Texts that hold claims as people do ("some chronicles say", "several accounts suggest").
+CLAIM_TEXTS = ("chronicles", "accounts", "sources")
+
+
+def people_noun(word: str) -> bool:
+    """Plural nouns for people: the public ("people", "residents") and roles ("scholars", "critics",
+    "historians", "lawmakers"), the role nouns approximated by their usual endings, minus common things."""
+    if word in GENERIC_PEOPLE or word in PEOPLE_WORDS or word in word_set("vague-holders"):
+        return True
+    return word.endswith(PEOPLE_SUFFIXES) and word not in NOT_PEOPLE
+
+
+def according_to(token: Any) -> bool:
+    """The token opens "according to"."""
+    return token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to"
 
 
 def vague_holder(subject: Any) -> bool:
@@ -175,7 +190,8 @@ def vague_holder(subject: Any) -> bool:
     lower = subject.lower_
     vague = lower in word_set("vague-holders") or (
         subject.tag_ in ("NNS", "NNPS") and (lower in GENERIC_PEOPLE or subject.pos_ == "PROPN"
-                                             or subject.ent_type_ == "NORP" or _role_noun(lower))
+                                             or subject.ent_type_ == "NORP" or people_noun(lower)
+                                             or lower.endswith(CLAIM_TEXTS))
         and any(c.dep_ in ("det", "amod", "nummod") and c.lower_ in QUANTIFIERS for c in subject.children))
     if not vague:
         return False
@@ -223,9 +239,8 @@ def attributed(token: Any) -> bool:
     saying with a named subject ("Ortiz said the plan was reckless"), or a sentence with "according to X"."""
     report = word_set("report-verbs")
     sent = token.sent
-    for t in sent:
-        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
-            return True
+    if any(according_to(t) for t in sent):
+        return True
     child = token
     for verb in token.ancestors:
         if verb.lemma_.lower() in report and verb.pos_ in ("VERB", "AUX"):
@@ -251,7 +266,7 @@ def names_a_source(span: Any, verbs: frozenset[str] | None = None, skip: Any = N
             continue
         if t.lemma_.lower() in verbs and t.pos_ in ("VERB", "AUX") and _reports(t) and _named_holder(t):
             return True
-        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+        if according_to(t):
             return True
     return False
 
@@ -282,19 +297,13 @@ def paragraph_neighbours(sentence: Sentence, neighbours: dict[int, list["Sentenc
 def speech_nearby(sentence: Sentence, neighbours: dict[int, list["Sentence"]]) -> bool:
     """Quoted or attributed speech in this sentence or the one before or after it in the same block: the
     reporter is likely paraphrasing a source there, so weak evidence of opinion should yield."""
-    group = neighbours.get(sentence.block.index, [])
-    at = next((i for i, s in enumerate(group) if s.start == sentence.start), None)
-    if at is None:
-        return False
     report = word_set("report-verbs")
-    for s in group[max(0, at - 1):at + 2]:
+    for s in (sentence, *paragraph_neighbours(sentence, neighbours)):
         if any(s.start <= q0 < s.end or q0 < s.start < q1 for q0, q1 in s.block.quotes):
             return True
-        for t in s.tokens:
-            if t.lemma_.lower() in report and t.pos_ == "VERB" and _named_holder(t, strict=False):
-                return True
-            if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
-                return True
+        if any(according_to(t) or (t.lemma_.lower() in report and t.pos_ == "VERB" and _named_holder(t, strict=False))
+               for t in s.tokens):
+            return True
     return False
 
 

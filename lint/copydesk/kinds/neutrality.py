@@ -17,7 +17,7 @@ from typing import Any, Iterator
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
-from copydesk.lexicon import phrase_index, read_list, word_set
+from copydesk.lexicon import normalise, phrase_index, read_list, text_pattern, word_set
 from copydesk.voice import Sentence, attributed, by_block, in_name, in_quote, negated, sentences, speech_nearby
 
 # -ly adverbs that open news sentences without judging anything: time, sequence, domain, manner of report.
@@ -293,22 +293,13 @@ def loaded_phrase(article: Article, card) -> Iterator[Finding]:
     return report_hits(article, card, _loaded_phrase_hits(article, card))
 
 
-@lru_cache(maxsize=8)
-def _phrase_pattern(lists: tuple[str, ...]) -> tuple[re.Pattern, dict[str, Any]]:
-    """One alternation of every phrase in the lists (longest first), compiled once per process."""
-    texts = sorted((re.escape(e.text).replace(r"\ ", r"\s+").replace("'", "['’]") for name in lists
-                    for e in read_list(name)), key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(texts) + r")(?![\w-])", re.IGNORECASE)
-    return pattern, {e.text: e for name in lists for e in read_list(name)}
-
-
 def _loaded_phrase_hits(article: Article, card) -> Iterator[Hit]:
     opts = card.options
     overrides = dict(p.split("=", 1) for p in opts["confidence_per_list"] if "=" in p)
-    pattern, entries = _phrase_pattern(tuple(opts["lists"]))
+    pattern, entries = text_pattern(tuple(opts["lists"]))
     for sentence in sentences(article):
         for m in pattern.finditer(sentence.span.text):
-            key = " ".join(m.group().lower().replace("’", "'").split())
+            key = normalise(m.group())
             entry = entries.get(key)
             span = sentence.span.char_span(m.start(), m.end(), alignment_mode="expand")
             if entry is None or span is None or len(span) == 0:

@@ -17,8 +17,8 @@ from copydesk.document import Article
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
 from copydesk.lexicon import read_list, word_set
-from copydesk.voice import (Sentence, attributed, by_block, in_quote, is_title_case, names_a_source,
-                            paragraph_neighbours, sentences, vague_holder)
+from copydesk.voice import (Sentence, according_to, attributed, by_block, in_quote, is_title_case,
+                            names_a_source, paragraph_neighbours, people_noun, sentences, vague_holder)
 
 NAME_ENTITIES = ("PERSON", "ORG", "NORP", "GPE", "FAC")
 
@@ -54,14 +54,6 @@ def _names_someone(sentence: Sentence) -> bool:
     return any(t.ent_type_ in ("PERSON", "ORG") for t in sentence.tokens)
 
 
-def _span(sentence: Sentence, first: Any, last: Any) -> tuple[int, int]:
-    return sentence.offset(first), sentence.offset(last) + len(last.text)
-
-
-def _reporter_voice(sentence: Sentence, token: Any) -> bool:
-    return not in_quote(sentence, token)
-
-
 # -- vague attribution -----------------------------------------------------------------------------------------
 
 PASSIVE_ADVERBS = frozenset("widely generally commonly often frequently long increasingly largely broadly "
@@ -95,7 +87,6 @@ HOLDER_PREPS = frozenset({"among", "within", "from", "inside", "across"})
 def vague_attribution(article: Article, card) -> Iterator[Finding]:
     """A verb of reporting or opinion whose holder is an unnamed group, or nobody (an agentless passive)."""
     opts = card.options
-    verbs = _holder_verbs()
     questions = {e.text: e.note for e in read_list("vague-holders")}
     narration = sentences(article)
     neighbours = by_block(narration)
@@ -105,7 +96,7 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
         seen: set[int] = set()
         for _, (verb_i, subject_i) in _matches(span):
             verb, subject = doc[verb_i], doc[subject_i]
-            if verb.i in seen or not vague_holder(subject) or not _reporter_voice(sentence, verb):
+            if verb.i in seen or not vague_holder(subject) or in_quote(sentence, verb):
                 continue
             if attributed(verb) and verb.dep_ not in ("ROOT", "conj"):
                 continue  # "Lund said critics argue..." is Lund's report
@@ -114,26 +105,26 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
             seen.add(verb.i)
             first = subject.left_edge if subject.left_edge.i >= span.start else subject
             # "Critics say" or, inverted, "said one legal expert": the span runs from the first to the last.
-            start, end = _span(sentence, min(first, verb, key=lambda t: t.i),
+            start, end = sentence.token_span(min(first, verb, key=lambda t: t.i),
                                max(verb, subject.right_edge if subject.i > verb.i else verb, key=lambda t: t.i))
             yield make_finding(card, article, sentence.block, start, end, confidence=opts["holder_confidence"],
                                attribution=sentence.block.text[start:end],
                                question=questions.get(subject.lower_, "who are they?"))
         for token in sentence.tokens:
             # "According to experts", "according to some": the preposition of attribution, with nobody in it.
-            if token.lower_ == "according" and token.i + 2 < span.end and doc[token.i + 1].lower_ == "to" \
-                    and token.i not in seen:
+            if according_to(token) and token.i + 2 < span.end and token.i not in seen:
                 pobj = next((t for t in doc[token.i + 1].children if t.dep_ == "pobj"), None)
-                if pobj is not None and vague_holder(pobj) and _reporter_voice(sentence, token):
+                if pobj is not None and vague_holder(pobj) and not in_quote(sentence, token):
                     seen.add(token.i)
-                    start, end = _span(sentence, token, pobj)
+                    start, end = sentence.token_span(token, pobj)
                     yield make_finding(card, article, sentence.block, start, end,
                                        confidence=opts["holder_confidence"], attribution=sentence.block.text[start:end],
                                        question=questions.get(pobj.lower_, "who are they?"))
             # "reportedly", "reputedly", "purportedly": reported by someone the story does not name.
-            elif token.lower_ in ("reportedly", "reputedly", "purportedly") and _reporter_voice(sentence, token) and not names_a_source(sentence.tokens) \
-                    and not any(names_a_source(n.tokens) for n in paragraph_neighbours(sentence, neighbours)):
-                start, end = _span(sentence, token, token)
+            elif token.lower_ in ("reportedly", "reputedly", "purportedly") and not in_quote(sentence, token) \
+                    and not any(names_a_source(s.tokens)
+                                for s in (sentence, *paragraph_neighbours(sentence, neighbours))):
+                start, end = sentence.token_span(token, token)
                 yield make_finding(card, article, sentence.block, start, end, confidence=0.6,
                                    attribution=token.text, question="reported by whom?")
         if opts["quantified_subjects"]:
@@ -141,11 +132,11 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
                 verb = subject.head
                 if subject.dep_ not in ("nsubj", "nsubjpass") or verb.i in seen or not _vague_quantity(subject):
                     continue
-                if not _reporter_voice(sentence, subject) or names_a_source(sentence.tokens):
+                if in_quote(sentence, subject) or names_a_source(sentence.tokens):
                     continue
                 seen.add(verb.i)
                 first = subject.left_edge if subject.left_edge.i >= span.start else subject
-                start, end = _span(sentence, first, subject)
+                start, end = sentence.token_span(first, subject)
                 yield make_finding(card, article, sentence.block, start, end,
                                    confidence=opts["quantity_confidence"], attribution=sentence.block.text[start:end],
                                    question="how many, and who says so?")
@@ -156,10 +147,10 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
             agent = next((c for c in children if c.dep_ == "agent"), None)
             if agent is not None and any(t.dep_ == "pobj" and vague_holder(t) for t in agent.children):
                 # "is favoured by some", "is considered by many": the holder is there, and unnamed.
-                if _reporter_voice(sentence, verb):
+                if not in_quote(sentence, verb):
                     seen.add(verb.i)
                     pobj = next(t for t in agent.children if t.dep_ == "pobj")
-                    start, end = _span(sentence, verb, pobj)
+                    start, end = sentence.token_span(verb, pobj)
                     yield make_finding(card, article, sentence.block, start, end,
                                        confidence=opts["holder_confidence"], attribution=sentence.block.text[start:end],
                                        question=questions.get(pobj.lower_, "who are they?"))
@@ -178,14 +169,14 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
                 continue  # "was criticised within his own party": the holder is there
             if not (it_that or raised or widely or opinion or judged):
                 continue
-            if not _reporter_voice(sentence, verb) or names_a_source(sentence.tokens):
+            if in_quote(sentence, verb) or names_a_source(sentence.tokens):
                 continue
             if not widely and any(names_a_source(n.tokens) for n in paragraph_neighbours(sentence, neighbours)):
                 continue  # "It is believed that...": the named source beside it may be the believer; a
                 # consensus ("widely believed") is never settled by one source
             aux = [c for c in children if c.dep_ in ("aux", "auxpass", "advmod") and c.i < verb.i]
             first = subject if it_that and subject is not None else (aux[0] if aux else verb)
-            start, end = _span(sentence, first, verb)
+            start, end = sentence.token_span(first, verb)
             seen.add(verb.i)
             yield make_finding(card, article, sentence.block, start, end, confidence=opts["passive_confidence"],
                                attribution=sentence.block.text[start:end], question="by whom?")
@@ -226,34 +217,15 @@ VAGUE_QUANTIFIERS = frozenset("some many most several numerous countless certain
 
 
 def _vague_quantity(subject: Any) -> bool:
-    """"Some scholars", "many people", "most historians", or "some"/"many"/"others" alone as the subject:
-    a generalisation about an unnamed group. Named members ("many of the Velden councillors") are specific."""
+    """"Some scholars", "many people", "most historians" as the subject of any claim: a generalisation about
+    an unnamed group of people. A name in it ("many Velden Institute researchers") makes it specific."""
     if any(c.lower_ == "how" for c in subject.subtree):
         return False  # "how many people will sign up": a question, not a claim
-    if subject.tag_ not in ("NNS",) or subject.pos_ != "NOUN" or not _people_noun(subject.lower_):
+    if subject.tag_ not in ("NNS",) or subject.pos_ != "NOUN" or not people_noun(subject.lower_):
         return False  # "several deals are available", "some cities have made progress": things, not holders
     if not any(c.dep_ in ("det", "amod") and c.lower_ in VAGUE_QUANTIFIERS for c in subject.children):
         return False
     return not any(t.pos_ == "PROPN" or t.ent_type_ in NAME_ENTITIES for t in subject.subtree if t.i != subject.i)
-
-
-DEFINITE_WORDS = frozenset("the these those this that his her their its our".split())
-PEOPLE_SUFFIXES = ("ists", "ians", "ers", "ors")
-NOT_PEOPLE = frozenset("others papers numbers orders letters matters waters centers centres factors sectors "
-                       "monitors computers reports layers users_ chapters quarters headquarters towers "
-                       "borders powers offers answers filters markers numbers".split())
-
-
-def _people_noun(word: str) -> bool:
-    """Plural nouns for people: the public ("people", "residents") and roles ("scholars", "critics",
-    "historians", "lawmakers"). Approximated by the usual suffixes for people, minus common things."""
-    from copydesk.voice import GENERIC_PEOPLE
-
-    if word in GENERIC_PEOPLE or word in word_set("vague-holders"):
-        return True
-    return word.endswith(PEOPLE_SUFFIXES) and word not in NOT_PEOPLE or word in (
-        "scholars", "men", "women", "conservatives", "liberals", "experts", "fans", "locals", "students",
-        "participants", "immigrants", "migrants", "residents", "parents", "patients", "activists")
 
 
 def _resolved_nearby(sentence: Sentence, subject: Any, neighbours: dict) -> bool:
@@ -291,7 +263,7 @@ def unattributed_reaction(article: Article, card) -> Iterator[Finding]:
     for sentence in narration:
         for noun in sentence.tokens:
             question = nouns.get(noun.lemma_.lower())
-            if question is None or noun.pos_ != "NOUN" or not _reporter_voice(sentence, noun):
+            if question is None or noun.pos_ != "NOUN" or in_quote(sentence, noun):
                 continue
             head = noun.head
             governed = (noun.dep_ in ("dobj", "pobj", "attr") and head.lemma_.lower() in reactions) or \
@@ -320,7 +292,7 @@ def unattributed_reaction(article: Article, card) -> Iterator[Finding]:
             if head.pos_ == "ADP" or noun.dep_ == "nsubj":
                 first = min(head, noun, key=lambda t: t.i)
             last = max(noun, head, key=lambda t: t.i) if noun.dep_ == "nsubj" else noun
-            start, end = _span(sentence, first, last)
+            start, end = sentence.token_span(first, last)
             yield make_finding(card, article, sentence.block, start, end, confidence=card.confidence,
                                phrase=sentence.block.text[start:end], question=question)
 
@@ -379,7 +351,7 @@ def speculation(article: Article, card) -> Iterator[Finding]:
             cue = [hedge, *modals, head]
             first, last = min(cue, key=lambda t: t.i), max(cue, key=lambda t: t.i)
             flagged.add(head.i)
-            start, end = _span(sentence, first, last)
+            start, end = sentence.token_span(first, last)
             yield make_finding(card, article, sentence.block, start, end,
                                confidence=opts["stacked_confidence"] if modals else opts["hedge_confidence"],
                                phrase=sentence.block.text[start:end])
@@ -418,14 +390,14 @@ def speculation(article: Article, card) -> Iterator[Finding]:
             if modals and not adverbs and _embedded_question(verb):
                 continue  # "how he might govern", "whether Obama might drop it": a question, not a guess
             cue = [*modals, *adverbs]
-            if not _reporter_voice(sentence, verb) or any(in_quote(sentence, c) for c in cue):
+            if in_quote(sentence, verb) or any(in_quote(sentence, c) for c in cue):
                 continue
             if attributed(verb) or names_a_source(sentence.tokens, _holder_verbs() - meanings, skip=verb):
                 continue
             first = min([*cue, verb], key=lambda t: t.i)
             last = max([*cue, verb], key=lambda t: t.i)
             flagged.add(verb.i)
-            start, end = _span(sentence, first, last)
+            start, end = sentence.token_span(first, last)
             yield make_finding(card, article, sentence.block, start, end, confidence=confidence,
                                phrase=sentence.block.text[start:end])
 
@@ -455,7 +427,6 @@ def unattributed_quote(article: Article, card) -> Iterator[Finding]:
     narration = sentences(article, ("paragraph", "caption", "list_item", "line"))
     neighbours = by_block(narration)
     verbs = _holder_verbs() | word_set("report-verbs") | SPEAKING_VERBS
-    by_index = {b.index: b for b in article.blocks}
     for block_index, group in neighbours.items():
         block = group[0].block
         for q0, q1 in block.quotes:
@@ -480,7 +451,7 @@ def unattributed_quote(article: Article, card) -> Iterator[Finding]:
             before = block.text[:q0]
             if COLON_INTRO.search(before):
                 continue  # "Lund: “...”" or "she told the meeting:" introduces the speaker
-            if q0 == 0 and _previous_block_introduces(article, block, by_index, verbs):
+            if q0 == 0 and _previous_block_introduces(article, block, verbs):
                 continue
             yield make_finding(card, article, block, q0, q1, confidence=card.confidence,
                                quoted=inner[:60] + ("…" if len(inner) > 60 else ""))
@@ -498,10 +469,10 @@ def _speaker_in(sentence: Sentence, verbs: frozenset[str], q0: int, q1: int) -> 
     return False
 
 
-def _previous_block_introduces(article: Article, block: Any, by_index: dict, verbs: frozenset[str]) -> bool:
-    previous = by_index.get(block.index - 1)
-    if previous is None:
+def _previous_block_introduces(article: Article, block: Any, verbs: frozenset[str]) -> bool:
+    if block.index == 0:
         return False
+    previous = article.blocks[block.index - 1]
     text = previous.text.rstrip()
     if text.endswith(":"):
         return True
