@@ -247,3 +247,8 @@ def test_the_selected_rules_load_only_the_components_they_need():
 
     needs = frozenset().union(*(c.kind_impl.analyses for c in load_registry().cards if c.category == "neutrality"))
     assert nlp.components_for(needs) >= {"tagger", "parser", "ner", "lemmatizer"}
+
+
+def test_a_live_blog_time_stamp_does_not_hide_a_sentence_adverb():
+    md = "# Storm live\n\n**11:45** Regrettably, the power is out in 4,000 homes across Osterby.\n"
+    assert found(md, path="live.md") == [("NEU001", 3, "Regrettably")]

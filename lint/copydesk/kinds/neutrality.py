@@ -106,12 +106,16 @@ def _base_adjectives(adverb: str) -> list[str]:
     return out
 
 
+TIME_STAMP = re.compile(r"\d{1,2}[:.]\d{2}(?:[ap]\.?m\.?)?|[ap]\.?m\.?", re.IGNORECASE)
+
+
 def _opens_sentence(sentence: Sentence, token: Any) -> bool:
-    """The token is the first word of the sentence (after opening quotes, brackets or a leading "But")."""
+    """The token is the first word of the sentence (after opening quotes, brackets, a leading "But", or a
+    live blog's time stamp such as "11:45")."""
     for t in sentence.tokens:
         if t.i == token.i:
             return True
-        if t.is_punct or t.lower_ in ("but", "and", "yet", "so", "still"):
+        if t.is_punct or t.like_num or TIME_STAMP.fullmatch(t.text) or t.lower_ in ("but", "and", "yet", "so", "still"):
             continue
         return False
     return False

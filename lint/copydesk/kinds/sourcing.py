@@ -103,13 +103,14 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
             if _resolved_nearby(sentence, subject, neighbours):
                 continue
             seen.add(verb.i)
-            first = subject.left_edge if subject.left_edge.i >= span.start else subject
+            first = _holder_start(subject, span)
             # "Critics say" or, inverted, "said one legal expert": the span runs from the first to the last.
             start, end = sentence.token_span(min(first, verb, key=lambda t: t.i),
                                max(verb, subject.right_edge if subject.i > verb.i else verb, key=lambda t: t.i))
             yield make_finding(card, article, sentence.block, start, end, confidence=opts["holder_confidence"],
                                attribution=sentence.block.text[start:end],
-                               question=questions.get(subject.lower_, "who are they?"))
+                               question=questions.get(subject.lower_, f"which {subject.lower_}?"
+                                                      if subject.tag_ == "NNS" else "who are they?"))
         for token in sentence.tokens:
             # "According to experts", "according to some": the preposition of attribution, with nobody in it.
             if according_to(token) and token.i + 2 < span.end and token.i not in seen:
@@ -135,7 +136,7 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
                 if in_quote(sentence, subject) or names_a_source(sentence.tokens):
                     continue
                 seen.add(verb.i)
-                first = subject.left_edge if subject.left_edge.i >= span.start else subject
+                first = _holder_start(subject, span)
                 start, end = sentence.token_span(first, subject)
                 yield make_finding(card, article, sentence.block, start, end,
                                    confidence=opts["quantity_confidence"], attribution=sentence.block.text[start:end],
@@ -226,6 +227,17 @@ def _vague_quantity(subject: Any) -> bool:
     if not any(c.dep_ in ("det", "amod") and c.lower_ in VAGUE_QUANTIFIERS for c in subject.children):
         return False
     return not any(t.pos_ == "PROPN" or t.ent_type_ in NAME_ENTITIES for t in subject.subtree if t.i != subject.i)
+
+
+def _holder_start(subject: Any, span: Any) -> Any:
+    """Where the holder's words begin: its left edge, without a leading time stamp, number or punctuation
+    that the parse hung on it ("12:10 Critics of the trust...")."""
+    first = subject.left_edge if subject.left_edge.i >= span.start else subject
+    doc = subject.doc
+    while first.i < subject.i and (first.is_punct or first.like_num or first.pos_ in ("NUM", "SYM", "X")
+                                   or any(ch.isdigit() for ch in first.text)):
+        first = doc[first.i + 1]
+    return first
 
 
 def _resolved_nearby(sentence: Sentence, subject: Any, neighbours: dict) -> bool:
