@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import heapq
-from collections import Counter, defaultdict
+from collections import defaultdict
 from difflib import SequenceMatcher
 from typing import Iterator
 
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
-from copydesk.kinds.text import clip, content_words, fold, shingle_hashes, split_sentences, word_count
+from copydesk.kinds.text import clip, fold, shingle_hashes, split_sentences, word_count
+from copydesk.summary import compare_items, summary_sections
 
 DEFAULT_KINDS = ["paragraph", "caption", "list_item", "heading", "quote", "line"]
 SKETCH = 6  # bottom-k sketch size per block, for finding near-duplicate candidates
@@ -162,38 +163,6 @@ def duplicate_sentence(article: Article, card) -> Iterator[Finding]:
 
 # -- summary boxes ------------------------------------------------------------------------------------------
 
-def _heading_like(block: Block) -> bool:
-    if block.kind == "heading":
-        return True
-    text = block.text.strip()
-    return (block.kind in ("line", "paragraph") and 1 <= word_count(text) <= 8
-            and not text.rstrip().endswith((".", "!", "?", "”", '"')))
-
-
-def summary_sections(article: Article, min_items: int = 3, min_item_words: int = 8):
-    """(heading, items) for each run of sentence-like items under a heading-like line.
-
-    Found by shape, whatever the heading says: a short unpunctuated line (or a heading) followed by at
-    least `min_items` list items or short paragraphs, each a full sentence."""
-    body = article.body
-    i = 0
-    while i < len(body):
-        head = body[i]
-        if not _heading_like(head):
-            i += 1
-            continue
-        items = []
-        j = i + 1
-        while j < len(body) and body[j].kind == "list_item" and word_count(body[j].text) >= min_item_words:
-            items.append(body[j])
-            j += 1
-        if len(items) >= min_items:
-            yield head, items
-            i = j
-        else:
-            i += 1
-
-
 @kind(
     "summary_restates_body",
     options={
@@ -206,58 +175,25 @@ def summary_sections(article: Article, min_items: int = 3, min_item_words: int =
                          choices=("section", "items")),
     },
     fields=("items", "restating", "lines", "heading"),
+    # The parse tells an item that repeats a sentence from one that changes its claim (REL002's drift).
+    needs_nlp=("tags", "lemmas", "parse", "entities"),
 )
 def summary_restates_body(article: Article, card) -> Iterator[Finding]:
-    """A key-points / highlights section whose items mostly repeat sentences of the body."""
+    """A key-points / highlights section whose items mostly repeat sentences of the body. An item that
+    shares the words of a body sentence but changes its claim is drift (REL002), never a repeat."""
     opts = card.options
-    sections = list(summary_sections(article, opts["min_items"]))
-    if not sections:
-        return
-    # Every body sentence once, with an index from content word to sentences, so an item is compared
-    # only with the sentences that share a word with it.
-    sentences: list[tuple[set[str], int, int]] = []  # (content words, line, block index)
-    index: dict[str, list[int]] = defaultdict(list)
-    for block in article.body:
-        if block.kind not in ("paragraph", "quote", "line", "caption"):
-            continue
-        for s, e in split_sentences(block.text):
-            cw = content_words(block.text[s:e])
-            if len(cw) >= 3:
-                for w in cw:
-                    index[w].append(len(sentences))
-                sentences.append((cw, article.span_position(block, s, s + 1)[0], block.index))
-    for head, items in sections:
-        in_section = {b.index for b in items} | {head.index}
-        restating = []
-        for item in items:
-            cw = content_words(item.text)
-            if len(cw) < 4:
-                continue
-            shared = Counter(k for w in cw for k in index.get(w, ()) if sentences[k][2] not in in_section)
-            if not shared:
-                continue
-            # Ties go to the earlier sentence: content words are a set, so Counter order is not stable.
-            (k1, n1), *rest = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
-            best = pair = n1 / len(cw)
-            if rest:
-                pair = len(cw & (sentences[k1][0] | sentences[rest[0][0]][0])) / len(cw)
-            # One sentence covering most of the item, or two that together cover a bit more (an item
-            # that merges two sentences of the body).
-            if best >= opts["overlap"] or (pair >= opts["overlap"] + 0.05 and best >= opts["overlap"] - 0.1):
-                lines = {sentences[k1][1]}
-                if best < opts["overlap"] and rest:
-                    lines.add(sentences[rest[0][0]][1])
-                restating.append((item, sorted(lines), max(best, pair)))
+    for head, items in summary_sections(article, opts["min_items"]):
+        restating = [v for v in compare_items(article, head, items, opts["overlap"]) if v.restates]
         if len(restating) < 2 or len(restating) < opts["min_share"] * len(items):
             continue
         if opts["report"] == "section":
-            all_lines = sorted({ln for _, lines, _ in restating for ln in lines})
+            all_lines = sorted({ln for v in restating for ln in v.lines})
             yield make_finding(card, article, head, confidence=0.85, items=len(items), restating=len(restating),
                                lines=_line_list(all_lines), heading=clip(head.text, 40))
             continue
-        for item, lines, score in restating:
-            yield make_finding(card, article, item, confidence=min(0.95, 0.5 + score / 2), items=len(items),
-                               restating=1, lines=_line_list(lines), heading=clip(head.text, 40))
+        for v in restating:
+            yield make_finding(card, article, v.item, confidence=min(0.95, 0.5 + v.share / 2), items=len(items),
+                               restating=1, lines=_line_list(v.lines), heading=clip(head.text, 40))
 
 
 def _line_list(lines: list[int]) -> str:

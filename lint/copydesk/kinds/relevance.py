@@ -1,0 +1,224 @@
+"""Relevance kinds: the article as a whole. A block about another story, a summary item that changes the
+claim of the body line it resembles, a headline the body never supports.
+
+The evidence is the article itself (its lemmas, names and years), read from the one spaCy pass: no model of
+the world and no network. A block is judged against the rest of its own article, so a story about tariffs
+and a story about tides are held to their own vocabularies.
+"""
+
+from __future__ import annotations
+
+import re
+from statistics import median
+from typing import Iterator
+
+from copydesk.document import Article, Block
+from copydesk.finding import Finding, make_finding
+from copydesk.kinds import Option, kind
+from copydesk.kinds.text import clip, content_words
+from copydesk.summary import compare_items, summary_sections
+from copydesk.topic import (CAST_LABELS, BlockProfile, Profile, describe, lemma_share, name_words, profile,
+                            shared_names)
+
+SCORED_KINDS = ("paragraph", "list_item")
+# Credit lines and picture labels name people and places the story never mentions, by design.
+CREDIT = re.compile(r"^\W*(?:(?:additional |further )?(?:reporting|writing|editing|research|photos?|graphics|video|"
+                    r"production|illustrations?) (?:by|from)\b|(?:header |featured |lead |top )?(?:image|photo|picture|"
+                    r"illustration|credit)s?(?: credit)?\s*:|sources?\s*:)", re.I)
+NEIGHBOUR_KINDS = ("paragraph", "list_item", "heading", "quote", "caption", "line")
+
+
+def _neighbour_lemmas(prof: Profile, index: int) -> set[str]:
+    """Lemmas of the nearest story blocks before and after (a heading between counts as a neighbour, so a
+    section's opening paragraph is read with its heading and the paragraph that continues it)."""
+    out: set[str] = set()
+    for step in (-1, 1):
+        j, taken = index + step, 0
+        while 0 <= j < len(prof.blocks) and taken < 2:
+            other = prof.blocks[j]
+            if other.block.in_body and other.block.kind in NEIGHBOUR_KINDS:
+                out |= other.lemma_set
+                taken += 1
+                if other.block.kind != "heading":
+                    break
+            j += step
+    return out
+
+
+def _name_key(name: str) -> tuple[str, str]:
+    """A name's full form and its initials: 'the European Union' -> ('european union', 'eu')."""
+    text = re.sub(r"^(?:the|a|an)\s+|[’']s$", "", name.strip(), flags=re.I)
+    capitals = re.findall(r"\b[A-Z]", text)
+    return text.lower(), "".join(capitals).lower() if len(capitals) >= 2 else text.lower()
+
+
+def _same_name(a: str, b: str) -> bool:
+    (full_a, short_a), (full_b, short_b) = _name_key(a), _name_key(b)
+    return full_a == full_b or full_a == short_b or short_a == full_b or full_a.endswith(" " + full_b) \
+        or full_b.endswith(" " + full_a)
+
+
+def _central(prof: Profile, bp: BlockProfile, name: str) -> bool:
+    """The story keeps coming back to this name: two other blocks name it (by its full form, its surname or
+    its initials), or the headline does."""
+    blocks = sum(1 for other in prof.blocks if other is not bp and any(_same_name(name, n) for _, n in other.names))
+    in_headline = any(_same_name(name, n) for other in prof.blocks if other.block.kind in ("title", "dek")
+                      for _, n in other.names)
+    return blocks >= 2 or in_headline
+
+
+def _far_years(prof: Profile, bp: BlockProfile, gap: int) -> list[int]:
+    """The block's years when every one of them is at least `gap` years from the story's."""
+    if prof.story_year is None or not bp.years:
+        return []
+    own = [y for y in bp.years if abs(y - prof.story_year) >= gap]
+    if len(own) < len(set(bp.years)) or any(prof.elsewhere(bp, str(y)) for y in own):
+        return []
+    return sorted(set(own))
+
+
+@kind(
+    "off_topic_block",
+    options={
+        "min_words": Option("int", 12, "content words a block needs before it is judged (shorter ones "
+                            "carry too little evidence)", min=4),
+        "cohesion": Option("float", 0.3, "a block is unconnected below this share of its content words used "
+                           "elsewhere in the article", min=0.0, max=1.0),
+        "relative": Option("float", 0.5, "...and below this fraction of the article's typical (median) share, "
+                           "so loosely knit copy is held to its own standard", min=0.0, max=1.0),
+        "neighbour_cohesion": Option("float", 0.15, "...and below this share used in the blocks beside it",
+                                     min=0.0, max=1.0),
+        "year_gap": Option("int", 10, "years between a block's dates and the story's that count as evidence",
+                           min=1),
+        "max_outliers": Option("int", 2, "an article with more unconnected blocks than this is a collection "
+                               "(a round-up, listings, a digest), where each item is new by design", min=1),
+    },
+    fields=("evidence", "block_kind"),
+    needs_nlp=("tags", "lemmas", "entities"),
+)
+def off_topic_block(article: Article, card) -> Iterator[Finding]:
+    """A paragraph or list item about another subject: few of its words recur in the article, none of the
+    people, places or organisations it names appear anywhere else (or its dates are decades from the
+    story's), and it does not connect to the blocks beside it either."""
+    opts = card.options
+    prof = profile(article)
+    if prof is None:
+        return
+    judged = [(i, bp, lemma_share(prof, bp)) for i, bp in enumerate(prof.blocks)
+              if bp.block.in_body and bp.block.kind in SCORED_KINDS and not bp.block.attrs.get("table_cell")
+              and not bp.block.attrs.get("pullquote") and len(bp.lemmas) >= opts["min_words"]
+              and not CREDIT.match(bp.block.text)]
+    if len(judged) < 3:
+        return  # nothing to hold a block against
+    typical = median(c for _, _, c in judged)
+    limit = min(opts["cohesion"], opts["relative"] * typical)
+    outliers: list[tuple[BlockProfile, str, float]] = []
+    for i, bp, cohesion in judged:
+        shared, new = shared_names(prof, bp)
+        far = _far_years(prof, bp, opts["year_gap"])
+        # A block naming people or places found nowhere else and dated decades from the story is about
+        # something else even if its wording echoes the story's (generated filler shares "significant").
+        # A name it shares with the story ties it only if the story keeps coming back to that name.
+        dated_away = bool(far and new)
+        ties = [n for n in shared if not dated_away or _central(prof, bp, n)]
+        if cohesion >= (max(limit, 0.5) if dated_away else limit):
+            continue
+        if lemma_share(prof, bp, _neighbour_lemmas(prof, i)) >= opts["neighbour_cohesion"]:
+            continue
+        # Unconnected words alone describe a digression, a list of tips, a reviewer's aside: the names and
+        # dates are what say "another story". A block that shares a name with the story is background.
+        if ties or not (new or far):
+            continue
+        unused = sum(not prof.lemma_elsewhere(bp, w) for w in bp.lemma_set)
+        parts = []
+        if new:
+            parts.append(f"it names {describe(new)}, found nowhere else in the article")
+        parts.append(f"{unused} of its {len(bp.lemma_set)} content words appear nowhere else")
+        if far:
+            years = ", ".join(map(str, far))
+            parts.append(f"its date{'s' if len(far) > 1 else ''}, {years}, "
+                         f"{'are' if len(far) > 1 else 'is'} {abs(far[0] - prof.story_year)} years from the "
+                         f"story's ({prof.story_year})")
+        confidence = 0.6 + 0.3 * max(0.0, 1 - cohesion / max(limit, 1e-9)) + (0.1 if dated_away else 0.0)
+        outliers.append((bp, "; ".join(parts), confidence))
+    if len(outliers) > opts["max_outliers"]:
+        return  # a collection: every item is new by design, none is an outlier
+    for bp, evidence, confidence in outliers:
+        yield make_finding(card, article, bp.block, confidence=min(confidence, 0.95), evidence=evidence,
+                           block_kind="list item" if bp.block.kind == "list_item" else "paragraph")
+
+
+@kind(
+    "summary_drift",
+    options={
+        "resemble": Option("float", 0.3, "share of an item's content words found in a body sentence for the "
+                           "item to be read as a version of it", min=0.1, max=1.0),
+        "min_items": Option("int", 2, "fewest items that make a summary section", min=2),
+    },
+    fields=("heading", "line", "changes"),
+    needs_nlp=("tags", "lemmas", "parse", "entities"),
+)
+def summary_drift(article: Article, card) -> Iterator[Finding]:
+    """A key-points item that resembles a body sentence but changes its claim: a verb or object added, a
+    name or number the body never gives, a negation or a state reversed, a clause of its own."""
+    opts = card.options
+    for head, items in summary_sections(article, opts["min_items"]):
+        for v in compare_items(article, head, items, overlap=0.45, resemble=opts["resemble"]):
+            if v.drift:
+                yield make_finding(card, article, v.item, confidence=0.75 if len(v.drift) == 1 else 0.85,
+                                   heading=clip(head.text, 40), line=v.lines[0], changes="; ".join(v.drift))
+
+
+def _headlines(article: Article) -> list[Block]:
+    """The title (without a site name after a bar or dash) and the dek; front matter and page metadata
+    first, else the first heading."""
+    found = [b for b in article.blocks if b.kind in ("title", "dek") and not b.in_body]
+    found += [b for b in article.body[:3] if b.kind in ("title", "dek")]
+    if not any(b.kind == "title" for b in found):
+        first = next((b for b in article.body[:3] if b.kind == "heading" and b.heading_level <= 1), None)
+        found += [first] if first else []
+    return found
+
+
+TITLE_PARTS = re.compile(r"\s+(?:[|–—]|-|::|»)\s+")
+
+
+def _headline_part(block: Block) -> tuple[int, int]:
+    """The span of the headline proper in a page title: its longest part between bars and dashes, since the
+    others are the site's name ("Osterby Post | ...") or section."""
+    if block.kind != "title":
+        return 0, len(block.text)
+    cuts = [0] + [x for m in TITLE_PARTS.finditer(block.text) for x in (m.start(), m.end())] + [len(block.text)]
+    parts = [(cuts[k], cuts[k + 1]) for k in range(0, len(cuts), 2)]
+    return max(parts, key=lambda p: p[1] - p[0])
+
+
+@kind(
+    "headline_drift",
+    options={
+        "min_body_words": Option("int", 80, "bodies shorter than this are not held to their headline", min=1),
+    },
+    fields=("what", "which"),
+    needs_nlp=("tags", "lemmas", "entities"),
+)
+def headline_drift(article: Article, card) -> Iterator[Finding]:
+    """A headline or dek that names someone or something the body never mentions."""
+    prof = profile(article)
+    if prof is None:
+        return
+    body = [bp for bp in prof.blocks if bp.block.in_body and bp.block.kind not in ("title", "dek", "tags", "byline")]
+    if sum(len(bp.block.text.split()) for bp in body) < card.options["min_body_words"]:
+        return
+    body_words = set().union(*(bp.words for bp in body)) if body else set()
+    for block in _headlines(article):
+        start, end = _headline_part(block)
+        missing = []
+        for offset, doc in block.docs:
+            for ent in doc.ents:
+                words = name_words(ent.text)
+                if (ent.label_ in CAST_LABELS and start <= offset + ent.start_char < end and words
+                        and not words & body_words):
+                    missing.append(ent.text)
+        if missing:
+            yield make_finding(card, article, block, start, end, confidence=0.8, which=describe(missing),
+                               what="headline" if block.kind in ("title", "heading") else "standfirst")
