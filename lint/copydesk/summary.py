@@ -93,6 +93,7 @@ class ItemVerdict:
     share: float  # of the item's content words found in them
     restates: bool = False
     drift: list[str] = field(default_factory=list)  # how it changes the claim, for the message
+    unsupported: bool = False  # a summary item on the story's subject that no body sentence says
 
     @property
     def lines(self) -> list[int]:
@@ -143,7 +144,7 @@ class Body:
 
 
 def compare_items(article: Article, head: Block, items: list[Block], overlap: float,
-                  resemble: float = 0.3) -> list[ItemVerdict]:
+                  resemble: float = 0.3, unsupported_floor: float = 0.15) -> list[ItemVerdict]:
     """A verdict for each item: the body lines it resembles, whether it restates them, and how it drifts.
 
     Drift is looked for only in a section that is a summary: its heading says so, or a third of its items
@@ -174,6 +175,10 @@ def compare_items(article: Article, head: Block, items: list[Block], overlap: fl
         if not is_summary:
             v.drift = []
         v.restates = v.restates and not v.drift
+        # A summary only sums up: an item on the story's subject (it shares some words with the body) that no
+        # body sentence comes close to adds a claim of its own. Items sharing almost nothing are another
+        # subject, which the off-topic rule weighs with its own evidence.
+        v.unsupported = is_summary and not v.drift and not v.restates and unsupported_floor <= v.share < resemble
     return verdicts
 
 

@@ -156,6 +156,7 @@ def coerce_option(opt: Option, value: Any) -> Any:
 
 def load_kinds() -> dict[str, Kind]:
     """Import every kind module so each registers itself."""
-    from copydesk.kinds import boilerplate, duplicate, meta, neutrality, relevance, sourcing, structure  # noqa: F401
+    from copydesk.kinds import (boilerplate, consistency, duplicate, meta, neutrality, relevance,  # noqa: F401
+                                sourcing, structure)
 
     return KINDS

@@ -21,6 +21,9 @@ from copydesk.topic import (CAST_LABELS, BlockProfile, Profile, describe, lemma_
                             shared_names)
 
 SCORED_KINDS = ("paragraph", "list_item")
+SHORT_WORDS = 8  # the fewest content words any block needs to be judged at all
+# Interview turns ("Q: ...", "A: ...") answer the question above them, in words of their own.
+INTERVIEW_TURN = re.compile(r"^\W*(?:Q|A|Question|Answer)\s*[:.)]\s", re.I)
 # Credit lines and picture labels name people and places the story never mentions, by design.
 CREDIT = re.compile(r"^\W*(?:(?:additional |further )?(?:reporting|writing|editing|research|photos?|graphics|video|"
                     r"production|illustrations?) (?:by|from)\b|(?:header |featured |lead |top )?(?:image|photo|picture|"
@@ -106,8 +109,8 @@ def off_topic_block(article: Article, card) -> Iterator[Finding]:
         return
     judged = [(i, bp, lemma_share(prof, bp)) for i, bp in enumerate(prof.blocks)
               if bp.block.in_body and bp.block.kind in SCORED_KINDS and not bp.block.attrs.get("table_cell")
-              and not bp.block.attrs.get("pullquote") and len(bp.lemmas) >= opts["min_words"]
-              and not CREDIT.match(bp.block.text)]
+              and not bp.block.attrs.get("pullquote") and len(bp.lemmas) >= min(opts["min_words"], SHORT_WORDS)
+              and not CREDIT.match(bp.block.text) and not INTERVIEW_TURN.match(bp.block.text)]
     if len(judged) < 3:
         return  # nothing to hold a block against
     typical = median(c for _, _, c in judged)
@@ -128,6 +131,9 @@ def off_topic_block(article: Article, card) -> Iterator[Finding]:
         # Unconnected words alone describe a digression, a list of tips, a reviewer's aside: the names and
         # dates are what say "another story". A block that shares a name with the story is background.
         if ties or not (new or far):
+            continue
+        # A short block carries little evidence: it must share next to nothing and name two strangers.
+        if len(bp.lemmas) < opts["min_words"] and (cohesion > 0.1 or len(new) < 2):
             continue
         unused = sum(not prof.lemma_elsewhere(bp, w) for w in bp.lemma_set)
         parts = []
@@ -154,8 +160,10 @@ def off_topic_block(article: Article, card) -> Iterator[Finding]:
         "resemble": Option("float", 0.3, "share of an item's content words found in a body sentence for the "
                            "item to be read as a version of it", min=0.1, max=1.0),
         "min_items": Option("int", 2, "fewest items that make a summary section", min=2),
+        "unsupported": Option("bool", True, "also flag a summary item on the story's subject that no body "
+                              "sentence comes close to (a claim the summary adds)"),
     },
-    fields=("heading", "line", "changes"),
+    fields=("heading", "how"),
     needs_nlp=("tags", "lemmas", "parse", "entities"),
 )
 def summary_drift(article: Article, card) -> Iterator[Finding]:
@@ -166,7 +174,12 @@ def summary_drift(article: Article, card) -> Iterator[Finding]:
         for v in compare_items(article, head, items, overlap=0.45, resemble=opts["resemble"]):
             if v.drift:
                 yield make_finding(card, article, v.item, confidence=0.75 if len(v.drift) == 1 else 0.85,
-                                   heading=clip(head.text, 40), line=v.lines[0], changes="; ".join(v.drift))
+                                   heading=clip(head.text, 40),
+                                   how=f"changes the claim of line {v.lines[0]}: {'; '.join(v.drift)}")
+            elif v.unsupported and opts["unsupported"]:
+                yield make_finding(card, article, v.item, confidence=0.6, heading=clip(head.text, 40),
+                                   how=f"says what no body sentence says (the closest, line {v.lines[0]}, shares "
+                                       f"{round(v.share * 100)}% of its words)")
 
 
 def _headlines(article: Article) -> list[Block]:
