@@ -30,7 +30,7 @@ DMY = re.compile(_WEEKDAY + r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" 
                  + r"(?:,?\s+(?P<year>1[89]\d\d|20\d\d))?\b")
 MDY = re.compile(_WEEKDAY + r"\b" + _MONTH + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:%|percent|per cent))"
                  r"(?:,?\s+(?P<year>1[89]\d\d|20\d\d))?(?![\d:])")
-ISO = re.compile(r"\b(?P<year>1[89]\d\d|20\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+ISO = re.compile(r"\b(?P<year>1[89]\d\d|20\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)")
 
 
 @dataclass

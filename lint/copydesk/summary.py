@@ -18,6 +18,10 @@ from copydesk.topic import CAST_LABELS, name_words
 from copydesk.voice import looks_english, negated
 
 BODY_KINDS = ("paragraph", "quote", "line", "caption")
+# Verbs a summary uses to introduce what the body says, not claims of their own.
+FRAMING_VERBS = frozenset("""highlight emphasize emphasise note stress underline underscore reveal indicate show
+suggest say state mention point outline describe detail explain discuss address express reflect report
+remain continue include involve""".split())
 # Words that put an act in the future or in doubt: "still needs approval", "plans to sign", "could ban".
 PENDING_HEADS = frozenset("""need require await seek plan propose expect hope want aim intend consider weigh
 debate discuss study review try attempt threaten promise pledge vow""".split())
@@ -178,7 +182,10 @@ def compare_items(article: Article, head: Block, items: list[Block], overlap: fl
         # A summary only sums up: an item on the story's subject (it shares some words with the body) that no
         # body sentence comes close to adds a claim of its own. Items sharing almost nothing are another
         # subject, which the off-topic rule weighs with its own evidence.
-        v.unsupported = is_summary and not v.drift and not v.restates and unsupported_floor <= v.share < resemble
+        # Only under a heading that announces a summary: a list of steps that happens to echo the body is
+        # not held to it.
+        v.unsupported = (announces_summary(head) and not v.drift and not v.restates
+                         and unsupported_floor <= v.share < resemble)
     return verdicts
 
 
@@ -229,8 +236,10 @@ def _done(tok: Any) -> bool:
 
 
 def _clause_text(tok: Any) -> str:
+    """The clause a verb heads, as written, without the conjunction before it or the full stop after it."""
     words = [t for t in tok.subtree if not (t.dep_ == "cc" and t.i < tok.i)]
-    return " ".join(t.text for t in words).strip(" ,;")
+    text = tok.doc.text[words[0].idx:words[-1].idx + len(words[-1].text)]
+    return text.strip(" ,;.!?")
 
 
 def claim_changes(item: Block, closest: list[BodySentence], body: Body) -> list[str]:
@@ -254,9 +263,11 @@ def claim_changes(item: Block, closest: list[BodySentence], body: Body) -> list[
     for t in toks:
         # Only a word that shares its partner's object or role: "establishing X and securing Y" is two
         # claims, each to be compared on its own.
-        own_object = any(c.dep_ in ("dobj", "attr", "nsubj", "nsubjpass") for c in t.children)
+        own = {"dobj", "attr", "nsubj", "nsubjpass"}
+        two_claims = (any(c.dep_ in own for c in t.children)
+                      and any(c.dep_ in own - {"nsubj", "nsubjpass"} for c in t.head.children))
         if (t.dep_ == "conj" and t.pos_ in ("VERB", "NOUN") and t.head.pos_ == t.pos_ and not in_body(t)
-                and not (t.pos_ == "VERB" and own_object)):
+                and not (t.pos_ == "VERB" and two_claims)):
             head_stems = {stem(t.head.lower_), stem(t.head.lemma_.lower())}
             if head_stems & near_stems:
                 changes.append(f"it adds “{t.text}” to “{t.head.text}”")
@@ -270,6 +281,7 @@ def claim_changes(item: Block, closest: list[BodySentence], body: Body) -> list[
         if number.replace(",", "") not in body.numbers and not re.fullmatch(r"(1[89]|20)\d\d", number):
             changes.append(f"it gives the number {number}, which the body does not")
     # 3. The same verb denied in one and asserted in the other; a pending act stated as done.
+    flipped = False
     for t in toks:
         if t.pos_ not in ("VERB", "NOUN", "ADJ"):
             continue
@@ -277,12 +289,27 @@ def claim_changes(item: Block, closest: list[BodySentence], body: Body) -> list[
         if not matches:
             continue
         if t.pos_ == "VERB" and _asserted(t) and all(negated(t) != negated(m) for m in matches):
+            if flipped:
+                continue
+            flipped = True
             changes.append(f"“{t.text}” is {'denied' if negated(t) else 'affirmed'} where the body "
                            f"{'affirms' if negated(t) else 'denies'} it")
         elif _done(t) and all(_pending(m) for m in matches):
             changes.append(f"it states “{t.text}” as done, where the body has it only as planned, "
                            f"threatened or possible")
-    # 4. A clause of its own: "... and the union has accepted it" with words the body never uses.
+    # 4. An act the body never reports: a main verb and what it acts on, both absent from the body ("sold the
+    #    ferry to a museum" where the body never sells anything or mentions a museum). Framing verbs
+    #    ("highlights", "notes") only introduce the claim.
+    for t in toks:
+        if (t.pos_ == "VERB" and t.dep_ in ("ROOT", "conj") and _asserted(t) and not in_body(t)
+                and t.lemma_.lower() not in FRAMING_VERBS):
+            targets = [c for c in t.children if c.dep_ in ("dobj", "attr") or (c.dep_ == "dative" and c.pos_ != "ADP")]
+            targets += [g for c in t.children if c.dep_ in ("prep", "agent", "dative") for g in c.children
+                        if g.dep_ == "pobj"]
+            new = [g for g in targets if g.pos_ in ("NOUN", "PROPN") and not in_body(g)]
+            if new:
+                changes.append(f"it says “{t.text} … {new[0].text}”, which the body never reports")
+    # 5. A clause of its own: "... and the union has accepted it" with words the body never uses.
     for t in toks:
         if t.pos_ in ("VERB", "AUX") and t.dep_ in ("conj", "advcl") and any(c.dep_ in ("nsubj", "nsubjpass")
                                                                            for c in t.children):

@@ -17,11 +17,17 @@ from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
 from copydesk.kinds.text import clip, content_words
 from copydesk.summary import compare_items, summary_sections
-from copydesk.topic import (CAST_LABELS, BlockProfile, Profile, describe, lemma_share, name_words, profile,
-                            shared_names)
+from copydesk.topic import (CAST_LABELS, BlockProfile, Profile, describe, lemma_share, name_words,
+                            profile, shared_names)
 
 SCORED_KINDS = ("paragraph", "list_item")
 SHORT_WORDS = 8  # the fewest content words any block needs to be judged at all
+# A brief has too few paragraphs for "the rest of the article" to define a subject.
+MIN_JUDGED = 4
+MIN_ARTICLE_WORDS = 150
+# Headline words too common to tie a paragraph to the story's subject.
+GENERIC = frozenset("say new year day time people make take get give go come see know week month world man woman "
+                    "report news update live watch read latest video photo".split())
 # Interview turns ("Q: ...", "A: ...") answer the question above them, in words of their own.
 INTERVIEW_TURN = re.compile(r"^\W*(?:Q|A|Question|Answer)\s*[:.)]\s", re.I)
 # Credit lines and picture labels name people and places the story never mentions, by design.
@@ -111,10 +117,13 @@ def off_topic_block(article: Article, card) -> Iterator[Finding]:
               if bp.block.in_body and bp.block.kind in SCORED_KINDS and not bp.block.attrs.get("table_cell")
               and not bp.block.attrs.get("pullquote") and len(bp.lemmas) >= min(opts["min_words"], SHORT_WORDS)
               and not CREDIT.match(bp.block.text) and not INTERVIEW_TURN.match(bp.block.text)]
-    if len(judged) < 3:
-        return  # nothing to hold a block against
+    if len(judged) < MIN_JUDGED or article.words < MIN_ARTICLE_WORDS:
+        return  # too little story to hold a block against
     typical = median(c for _, _, c in judged)
     limit = min(opts["cohesion"], opts["relative"] * typical)
+    headline_lemmas = {w for hp in prof.blocks if hp.block.kind in ("title", "dek") or
+                       (hp.block.kind == "heading" and hp.block.heading_level <= 1)
+                       for w in hp.lemma_set if w not in GENERIC}
     outliers: list[tuple[BlockProfile, str, float]] = []
     for i, bp, cohesion in judged:
         shared, new = shared_names(prof, bp)
@@ -131,6 +140,9 @@ def off_topic_block(article: Article, card) -> Iterator[Finding]:
         # Unconnected words alone describe a digression, a list of tips, a reviewer's aside: the names and
         # dates are what say "another story". A block that shares a name with the story is background.
         if ties or not (new or far):
+            continue
+        # A block that shares a distinctive word with the headline is on the story's subject.
+        if bp.lemma_set & headline_lemmas:
             continue
         # A short block carries little evidence: it must share next to nothing and name two strangers.
         if len(bp.lemmas) < opts["min_words"] and (cohesion > 0.1 or len(new) < 2):

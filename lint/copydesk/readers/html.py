@@ -36,6 +36,8 @@ CONTAINER_TAGS = {"div", "section", "blockquote", "figure", "ul", "ol", "table",
 META_KINDS = {"description": "dek", "og:description": "dek", "twitter:description": "dek", "author": "byline",
               "keywords": "tags", "news_keywords": "tags", "article:tag": "tags"}
 WS = re.compile(r"\s+")
+DATE_META = ("article:published_time", "og:published_time", "article:modified_time", "date", "pubdate",
+             "publish_date", "dc.date", "sailthru.date", "parsely-pub-date", "datepublished")
 
 
 class _Reader(HTMLParser):
@@ -249,6 +251,8 @@ class _Reader(HTMLParser):
         key = (attrs.get("name") or attrs.get("property") or "").lower()
         kind = META_KINDS.get(key)
         content = attrs.get("content", "")
+        if key in DATE_META and content.strip():
+            self.article.meta.setdefault(key, html.unescape(content).strip())  # dates the article (dates.py)
         if key in ("article:section", "article:opinion", "genre", "section") and content.strip():
             # The page's own genre ("Opinion", "Reviews") decides how neutrality rules treat it.
             self.article.meta.setdefault(key, html.unescape(content).strip())
