@@ -121,9 +121,8 @@ def off_topic_block(article: Article, card) -> Iterator[Finding]:
         return  # too little story to hold a block against
     typical = median(c for _, _, c in judged)
     limit = min(opts["cohesion"], opts["relative"] * typical)
-    headline_lemmas = {w for hp in prof.blocks if hp.block.kind in ("title", "dek") or
-                       (hp.block.kind == "heading" and hp.block.heading_level <= 1)
-                       for w in hp.lemma_set if w not in GENERIC}
+    heads = {id(b) for b in _headlines(article)}
+    headline_lemmas = {w for hp in prof.blocks if id(hp.block) in heads for w in hp.lemma_set if w not in GENERIC}
     outliers: list[tuple[BlockProfile, str, float]] = []
     for i, bp, cohesion in judged:
         shared, new = shared_names(prof, bp)
@@ -201,6 +200,8 @@ def _headlines(article: Article) -> list[Block]:
     found += [b for b in article.body[:3] if b.kind in ("title", "dek")]
     if not any(b.kind == "title" for b in found):
         first = next((b for b in article.body[:3] if b.kind == "heading" and b.heading_level <= 1), None)
+        if first is None and article.body and article.body[0].kind == "line" and len(article.body[0].text.split()) <= 20:
+            first = article.body[0]  # a plain-text draft's first line is its headline
         found += [first] if first else []
     return found
 
