@@ -244,3 +244,12 @@ def test_a_paragraph_sharing_a_word_with_the_headline_is_on_the_subject():
     aside = ("The Grain Accord shipping lanes of the Republic of Corvania were once served by a ferry of the same "
              "class, built at the Northern Barley Board's yard and sold for scrap in 1987.")
     assert lines_of(draft((4, aside)), "REL001") == []
+
+
+def test_a_paragraph_sharing_no_word_with_the_story_is_flagged_without_names():
+    stray = ("Shoppers breathing scented oxygen through plastic tubes at the mall kiosk found the lavender blend "
+             "calming, while the peppermint one woke them up before lunch in the food court upstairs.")
+    text = draft((4, stray))
+    hits = [(line, msg) for code, line, msg in found(text) if code == "REL001"]
+    assert [line for line, _ in hits] == [line_of(text, "scented oxygen")]
+    assert "names" not in hits[0][1]  # the evidence is its words alone

@@ -16,6 +16,9 @@ from copydesk.kinds.text import STOPWORDS
 from copydesk.voice import looks_english
 
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
+# Words every news paragraph uses: a headline sharing them with a paragraph says nothing about its subject.
+GENERIC = frozenset("say tell add new year day time people make take get give go come see know week month world "
+                    "man woman report news update live watch read latest video photo".split())
 # People, organisations, places, nationalities and events: what ties a paragraph to a story. Dates, numbers
 # and works of art are not a story's cast.
 CAST_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"}

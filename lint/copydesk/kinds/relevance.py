@@ -18,16 +18,13 @@ from copydesk.kinds import Option, kind
 from copydesk.kinds.text import clip, content_words
 from copydesk.summary import compare_items, summary_sections
 from copydesk.topic import (CAST_LABELS, BlockProfile, Profile, describe, lemma_share, name_words,
-                            profile, shared_names)
+                            profile, shared_names, GENERIC)
 
 SCORED_KINDS = ("paragraph", "list_item")
 SHORT_WORDS = 8  # the fewest content words any block needs to be judged at all
 # A brief has too few paragraphs for "the rest of the article" to define a subject.
 MIN_JUDGED = 4
 MIN_ARTICLE_WORDS = 150
-# Headline words too common to tie a paragraph to the story's subject.
-GENERIC = frozenset("say new year day time people make take get give go come see know week month world man woman "
-                    "report news update live watch read latest video photo".split())
 # Interview turns ("Q: ...", "A: ...") answer the question above them, in words of their own.
 INTERVIEW_TURN = re.compile(r"^\W*(?:Q|A|Question|Answer)\s*[:.)]\s", re.I)
 # Credit lines and picture labels name people and places the story never mentions, by design.
@@ -97,6 +94,9 @@ def _far_years(prof: Profile, bp: BlockProfile, gap: int) -> list[int]:
                            "so loosely knit copy is held to its own standard", min=0.0, max=1.0),
         "neighbour_cohesion": Option("float", 0.15, "...and below this share used in the blocks beside it",
                                      min=0.0, max=1.0),
+        "words_only": Option("float", 0.1, "a block with no new name or date is flagged only at or below this "
+                             "share of words used elsewhere (and half of it beside it); 0 turns this off",
+                             min=0.0, max=1.0),
         "year_gap": Option("int", 10, "years between a block's dates and the story's that count as evidence",
                            min=1),
         "max_outliers": Option("int", 2, "an article with more unconnected blocks than this is a collection "
@@ -134,11 +134,16 @@ def off_topic_block(article: Article, card) -> Iterator[Finding]:
         ties = [n for n in shared if not dated_away or _central(prof, bp, n)]
         if cohesion >= (max(limit, 0.5) if dated_away else limit):
             continue
-        if lemma_share(prof, bp, _neighbour_lemmas(prof, i)) >= opts["neighbour_cohesion"]:
+        neighbours = lemma_share(prof, bp, _neighbour_lemmas(prof, i))
+        if neighbours >= opts["neighbour_cohesion"]:
             continue
-        # Unconnected words alone describe a digression, a list of tips, a reviewer's aside: the names and
-        # dates are what say "another story". A block that shares a name with the story is background.
-        if ties or not (new or far):
+        # Unconnected words usually describe a digression, a list of tips, a reviewer's aside: the names and
+        # dates are what say "another story". Only a block that shares almost no word with the article and
+        # none with the blocks beside it is judged on its words alone. A block that shares a name with the
+        # story is background.
+        words_only = (cohesion <= opts["words_only"] and neighbours <= opts["words_only"] / 2
+                      and len(bp.lemmas) >= opts["min_words"])
+        if ties or not (new or far or words_only):
             continue
         # A block that shares a distinctive word with the headline is on the story's subject.
         if bp.lemma_set & headline_lemmas:
