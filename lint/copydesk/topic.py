@@ -7,7 +7,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+import importlib.util
+from pathlib import Path
 from statistics import median
 from typing import Any
 
@@ -30,14 +31,18 @@ _NAME_WORD = re.compile(r"[^\W\d_]{3,}")
 def familiar_words() -> frozenset[str]:
     """The Dale-Chall list of words most fourth-graders know, as textstat ships it. A familiar word shared by
     two paragraphs ("people", "year", "make") says little about their sharing a subject."""
+    # Found without importing textstat, whose import pulls in its hyphenation dictionaries (0.3 s).
+    spec = importlib.util.find_spec("textstat")
     try:
-        text = resources.files("textstat").joinpath("resources/en/easy_words.txt").read_text(encoding="utf-8")
-    except (FileNotFoundError, ModuleNotFoundError, OSError):  # pragma: no cover - textstat is a dependency
+        folder = Path(next(iter(spec.submodule_search_locations)))  # type: ignore[union-attr]
+        text = (folder / "resources" / "en" / "easy_words.txt").read_text(encoding="utf-8")
+    except (AttributeError, StopIteration, TypeError, OSError):  # pragma: no cover - textstat is a dependency
         return frozenset()
     return frozenset(w.strip().lower() for w in text.split() if w.strip())
 
 
-def name_words(text: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def name_words(text: str) -> frozenset[str]:
     """The distinctive words of a name: 'Russia's President Putin' -> {'russia', 'president', 'putin'} minus
     the familiar ones, so 'New' or 'House' alone never links two names."""
     text = text.replace("’s", "").replace("'s", "")
@@ -46,7 +51,7 @@ def name_words(text: str) -> set[str]:
     found = (set(_NAME_WORD.findall(text.lower())) - STOPWORDS) | {w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", text)}
     found |= {a.replace(".", "").lower() for a in _ACRONYM.findall(text)}  # U.S. -> us
     rare = found - familiar_words()
-    return (rare or found) | acronym
+    return frozenset((rare or found) | acronym)
 
 
 @dataclass

@@ -100,17 +100,23 @@ def _untagged_mentions(article: Article, tagged: list[Mention]) -> list[Mention]
     Brant"). The small model often tags the same name PERSON once and ORG the next time."""
     surnames = {m.surname for m in tagged if len(m.tokens) >= 2}
     first_names = {m.tokens[0] for m in tagged if len(m.tokens) >= 2}
-    taken = {(m.sentence.block.index, m.start) for m in tagged}
-    covered = [(m.sentence.block.index, m.start, m.end) for m in tagged]
+    # Spans already taken, per block: each token is checked against its own block's few mentions.
+    covered: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for m in tagged:
+        covered[m.sentence.block.index].append((m.start, m.end))
     extra: list[Mention] = []
+    if not surnames:
+        return tagged
     for sentence in sentences(article, ("paragraph", "list_item", "caption", "quote")):
         if sentence.title_case:
             continue
         toks = sentence.tokens
+        spans = covered[sentence.block.index]
         for k, tok in enumerate(toks):
+            if not tok.text[:1].isupper() or (tok.text not in first_names and tok.text not in surnames):
+                continue
             start = sentence.offset(tok)
-            block = sentence.block.index
-            if any(b == block and a <= start < e for b, a, e in covered) or (block, start) in taken:
+            if any(a <= start < e for a, e in spans):
                 continue
             nxt = toks[k + 1] if k + 1 < len(toks) else None
             if (tok.text in first_names and nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha
@@ -118,7 +124,7 @@ def _untagged_mentions(article: Article, tagged: list[Mention]) -> list[Mention]
                 end = sentence.offset(nxt) + len(nxt.text)
                 extra.append(Mention(sentence, start, end, f"{tok.text} {nxt.text}", [tok.text, nxt.text], "", start,
                                      tagged=False))
-                covered.append((block, start, end))
+                spans.append((start, end))
             elif tok.text in surnames and tok.ent_type_ in ("", "ORG", "PERSON", "NORP", "GPE"):
                 extra.append(Mention(sentence, start, start + len(tok.text), tok.text, [tok.text], "", start,
                                      tagged=tok.ent_type_ == "PERSON"))
