@@ -37,4 +37,6 @@ def test_card_example(card, verdict, i, example):
 
 def test_every_card_has_both_kinds_of_example():
     for card in REGISTRY.cards:
-        assert card.examples["fail"] and card.examples["pass"], card.code
+        # A relay of an outside engine (LanguageTool) cannot fail without it: its mapping is tested on
+        # recorded answers in test_kinds_grammar.py instead.
+        assert (card.examples["fail"] or card.kind_impl.defers) and card.examples["pass"], card.code

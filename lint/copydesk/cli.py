@@ -204,7 +204,10 @@ def cmd_check(args) -> int:
     errors = any(r.errors for r in results)
     failing = fail_on != "never" and any(
         FAIL_RANK[f.severity] <= FAIL_RANK[fail_on] for r in results for f in r.findings)
-    summary = summarize(results, fail_on, failing)
+    summary = summarize(results, fail_on, failing, _run_notices(first_rules.cards))
+    if args.format != "text" or args.output:
+        for n in summary.notices:
+            print(f"copydesk: note: {n}", file=sys.stderr)
     render = get_renderer(args.format)
     no_color = args.no_color or bool(os.environ.get("NO_COLOR"))
     out: IO[str]
@@ -221,6 +224,19 @@ def cmd_check(args) -> int:
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _run_notices(cards) -> list[str]:
+    """Said once per run: LanguageTool is off, or could not be reached (every other rule still ran)."""
+    notices = []
+    grammar_engine = [c for c in cards if c.kind == "languagetool"]
+    if grammar_engine and grammar_engine[0].options["engine"] == "off":
+        from copydesk.languagetool import HOW_TO_TURN_ON
+
+        notices.append(f"LanguageTool grammar checks are off: {HOW_TO_TURN_ON}")
+    if "copydesk.languagetool" in sys.modules:
+        notices += sys.modules["copydesk.languagetool"].run_notices()
+    return notices
 
 
 # -- rules / explain -------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # this file could not be fully checked (exit 2)
     notices: list[str] = field(default_factory=list)  # worth saying, not failing (binary skipped, bad bytes)
+    readability: dict[str, float] | None = None  # the article's figures, when a readability rule ran
     skipped: bool = False
     lines: dict[int, str] = field(default_factory=dict)  # source text of the lines findings start on
 
@@ -75,6 +76,7 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
     # Merge before suppressing, so silencing a defect silences it whole, not just one rule's view of it.
     findings.sort(key=Finding.sort_key)
     findings = _one_finding_per_defect(findings, {c.code for c in cards if c.kind_impl.covers})
+    findings = _ours_first(findings, {c.code for c in cards if c.kind_impl.defers})
     directives = parse_directives(article, registry, {c.code for c in cards})
     findings = apply_suppressions(findings, directives)
     for card in late:
@@ -83,7 +85,24 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
     result.findings = findings
     result.lines = {f.line: article.source.line_text(f.line) for f in findings}
     result.score = article_score(findings, result.words)
+    if any(c.category == "readability" for c in cards) and article.nlp_done:
+        from copydesk.kinds.readability import article_figures
+
+        result.readability = article_figures(article)
     return result
+
+
+def _ours_first(findings: list[Finding], deferring: set[str]) -> list[Finding]:
+    """Drop an outside engine's finding (LanguageTool) where one of our rules already flags the span: the
+    reader gets one finding per defect, with our reason."""
+    if not deferring:
+        return findings
+    ours = [f for f in findings if f.code not in deferring]
+
+    def overlaps(a: Finding, b: Finding) -> bool:
+        return (a.line, a.column) < (b.end_line, b.end_column) and (b.line, b.column) < (a.end_line, a.end_column)
+
+    return [f for f in findings if f.code not in deferring or not any(overlaps(f, o) for o in ours)]
 
 
 def _apply_opinion_policy(article: Article, cards: list[RuleCard], policy: str,

@@ -132,7 +132,9 @@ def _check_template(message: str, kind: Kind) -> str | None:
     return None
 
 
-def _examples(value: Any, where: str, problems: list[str]) -> dict[str, list[dict[str, str]]]:
+def _examples(value: Any, where: str, problems: list[str], outside: bool = False) -> dict[str, list[dict[str, str]]]:
+    """The card's fail and pass examples. A kind that only relays an outside engine (LanguageTool) cannot
+    fail without that engine, so its fail list may be empty; its pass examples still run."""
     out: dict[str, list[dict[str, str]]] = {"fail": [], "pass": []}
     if not isinstance(value, dict):
         problems.append(f"{where}: examples must be a mapping with 'fail' and 'pass' lists")
@@ -142,6 +144,8 @@ def _examples(value: Any, where: str, problems: list[str]) -> dict[str, list[dic
             problems.append(f"{where}: examples has unknown key {key!r} (expected fail, pass)")
     for key in ("fail", "pass"):
         items = value.get(key)
+        if outside and key == "fail" and items == []:
+            continue
         if not isinstance(items, list) or not items:
             problems.append(f"{where}: examples.{key} needs at least one example")
             continue
@@ -212,7 +216,8 @@ def parse_card(data: Any, where: str, kinds: dict[str, Kind], problems: list[str
     for key in ("message", "why"):
         if key in data and (not isinstance(data[key], str) or not data[key].strip()):
             problems.append(f"{where}: {key} must be non-empty text")
-    examples = _examples(data.get("examples"), where, problems) if "examples" in data else {}
+    examples = (_examples(data.get("examples"), where, problems, outside=bool(kind and kind.defers))
+                if "examples" in data else {})
     if len(problems) > before:
         return None
     return RuleCard(code=code, name=name, category=category, kind=kind.name, severity=data["severity"],

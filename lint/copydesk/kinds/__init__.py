@@ -33,6 +33,7 @@ class Option:
     min: float | None = None
     max: float | None = None
     choices: tuple[str, ...] | None = None
+    validate: Callable[[Any], Any] | None = None  # raises ValueError with a one-line reason
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Kind:
     fields: tuple[str, ...]  # names a card's message template may use
     needs_nlp: bool | tuple[str, ...] = False  # True: every analysis; or some of nlp.ANALYSES
     covers: bool = False  # its findings stand for any finding of the same category inside their span
+    defers: bool = False  # its findings give way to any other rule's finding on the same span (an outside engine)
 
     @property
     def analyses(self) -> frozenset[str]:
@@ -58,14 +60,14 @@ KINDS: dict[str, Kind] = {}
 
 
 def kind(name: str, *, options: dict[str, Option] | None = None, fields: tuple[str, ...] = (),
-         needs_nlp: bool | tuple[str, ...] = False, covers: bool = False):
+         needs_nlp: bool | tuple[str, ...] = False, covers: bool = False, defers: bool = False):
     """Register a kind function under a name rule cards can use.
 
     covers: the kind reports a whole unit (a repeated block, a furniture region) and its finding
     stands for every finding of its category inside that span: one defect, one finding."""
 
     def register(func):
-        KINDS[name] = Kind(name, func, options or {}, fields, needs_nlp, covers)
+        KINDS[name] = Kind(name, func, options or {}, fields, needs_nlp, covers, defers)
         return func
 
     return register
@@ -107,6 +109,16 @@ def compile_pattern(pattern: str) -> re.Pattern:
 
 
 def coerce_option(opt: Option, value: Any) -> Any:
+    value = _coerce(opt, value)
+    if opt.validate is not None:
+        try:
+            opt.validate(value)
+        except ValueError as exc:
+            raise OptionError(str(exc)) from None
+    return value
+
+
+def _coerce(opt: Option, value: Any) -> Any:
     t = opt.type
     if t == "bool":
         if not isinstance(value, bool):
@@ -156,7 +168,7 @@ def coerce_option(opt: Option, value: Any) -> Any:
 
 def load_kinds() -> dict[str, Kind]:
     """Import every kind module so each registers itself."""
-    from copydesk.kinds import (boilerplate, consistency, duplicate, meta, neutrality, relevance,  # noqa: F401
-                                sourcing, structure)
+    from copydesk.kinds import (boilerplate, consistency, duplicate, grammar, meta, neutrality,  # noqa: F401
+                                readability, relevance, sourcing, structure)
 
     return KINDS

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
@@ -24,12 +24,13 @@ class RunSummary:
     by_category: dict[str, int]
     fail_on: str
     failed: bool
+    notices: list[str] = field(default_factory=list)  # said once for the whole run (an engine that is off)
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
 
 
-def summarize(results: list["FileResult"], fail_on: str, failed: bool) -> RunSummary:
+def summarize(results: list["FileResult"], fail_on: str, failed: bool, notices: list[str] | None = None) -> RunSummary:
     sev = Counter(f.severity for r in results for f in r.findings)
     cat = Counter(f.category for r in results for f in r.findings)
     return RunSummary(
@@ -43,6 +44,7 @@ def summarize(results: list["FileResult"], fail_on: str, failed: bool) -> RunSum
         by_category=dict(sorted(cat.items())),
         fail_on=fail_on,
         failed=failed,
+        notices=list(notices or []),
     )
 
 

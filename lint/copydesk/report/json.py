@@ -19,6 +19,7 @@ def render(results, summary, out: IO[str], **_options) -> None:
                 "path": r.path,
                 "words": r.words,
                 "score": r.score,
+                "readability": r.readability,
                 "findings": [f.to_json() for f in r.findings],
                 "errors": r.errors,
                 "notices": r.notices,

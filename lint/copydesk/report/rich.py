@@ -41,6 +41,10 @@ def render(results, summary, out: IO[str], *, no_color: bool = False, quiet: boo
             if r.score is not None:
                 head.append(f"  score {r.score}/100", style="bold magenta")
                 head.append(f"  ({r.words:,} words, {len(r.findings)} finding{'s' * (len(r.findings) != 1)})")
+                if r.readability:
+                    head.append(f"  reading ease {r.readability['reading_ease']:.0f}, grade "
+                                f"{r.readability['grade']:.1f}, {r.readability['words_per_sentence']:.0f} words a "
+                                f"sentence", style="dim")
             console.print(head)
         for e in r.errors:
             console.print(Text(f"  error: {e}", style="bold red") if not quiet else Text(f"{r.path}: error: {e}"))
@@ -75,6 +79,8 @@ def render(results, summary, out: IO[str], *, no_color: bool = False, quiet: boo
             console.print(marks)
         if not quiet:
             console.print()
+    for n in summary.notices:
+        console.print(Text(f"note: {n}", style="dim"))
     if quiet:
         if summary.findings or summary.with_errors:
             console.print(_totals(summary))

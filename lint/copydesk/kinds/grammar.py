@@ -1,0 +1,234 @@
+"""Grammar kinds: what the article itself shows is wrong (a common word capitalised mid-sentence that the
+article writes in lower case elsewhere, a doubled word, an unbalanced quotation mark or bracket, a sentence
+with no verb), and LanguageTool's matches when a LanguageTool engine is configured."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from copydesk.document import Article, Block
+from copydesk.finding import Finding, make_finding
+from copydesk.kinds import Option, kind
+from copydesk.voice import NAME_ENTITIES, in_quote, narration_blocks, sentences
+
+PROSE_KINDS = ("paragraph", "list_item", "quote", "caption")
+
+
+# -- capitalisation -----------------------------------------------------------------------------------------
+
+def _lower_words(article: Article) -> set[str]:
+    if "lower_words" not in article.cache:
+        article.cache["lower_words"] = {w for b in article.body for w in re.findall(r"\b[a-z][a-z'-]+\b", b.text)}
+    return article.cache["lower_words"]
+
+
+@kind(
+    "stray_capital",
+    options={},
+    fields=("word", "lower"),
+    needs_nlp=("sentences", "tags", "entities"),
+)
+def stray_capital(article: Article, card) -> Iterator[Finding]:
+    """A common word capitalised in the middle of a sentence ("their Opposition to nuclear war") when the
+    article writes it in lower case elsewhere and it is no name. Headlines in title case, sentence starts,
+    words after a colon or an opening quotation mark, and words in a run of capitals are left alone."""
+    lower = _lower_words(article)
+    for s in sentences(article, PROSE_KINDS):
+        if s.title_case:
+            continue
+        toks = s.tokens
+        for k, tok in enumerate(toks):
+            text = tok.text
+            if k == 0 or not text[:1].isupper() or not text[1:].islower() or len(text) < 3:
+                continue
+            if text.lower() not in lower or tok.ent_type_ in NAME_ENTITIES or tok.ent_type_:
+                continue
+            prev, nxt = toks[k - 1], toks[k + 1] if k + 1 < len(toks) else None
+            if prev.text in (":", "“", "\"", "‘", "'", "(", "—", "–", "-", "•", ";") or prev.is_sent_start:
+                continue
+            if prev.text[:1].isupper() and prev.is_alpha or (nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha):
+                continue  # part of a capitalised run: a name or a title the model did not tag
+            if in_quote(s, tok):
+                continue
+            start = s.offset(tok)
+            yield make_finding(card, article, s.block, start, start + len(text), confidence=0.8, word=text,
+                               lower=text.lower())
+
+
+# -- doubled words ------------------------------------------------------------------------------------------
+
+DOUBLED = re.compile(r"\b([^\W\d_]+)\s+(\1)\b", re.IGNORECASE)
+# Doubles that are English: "had had", "that that", reduplication in speech.
+ALLOWED_DOUBLES = frozenset("had that is bye no so very really yeah yes ha blah chop tut knock hush mau pom".split())
+
+
+@kind("doubled_word", options={}, fields=("word",))
+def doubled_word(article: Article, card) -> Iterator[Finding]:
+    """The same word twice in a row ("the the"), the commonest slip of an edit."""
+    for block in narration_blocks(article, PROSE_KINDS + ("heading", "title", "dek")):
+        for m in DOUBLED.finditer(block.text):
+            word = m.group(1)
+            if word.lower() in ALLOWED_DOUBLES or m.group(1) != m.group(2) and word.lower() != m.group(2).lower():
+                continue
+            yield make_finding(card, article, block, m.start(), m.end(), confidence=0.9, word=word)
+
+
+# -- quotation marks and brackets ---------------------------------------------------------------------------
+
+PAIRS = (("“", "”", "quotation mark"), ("(", ")", "bracket"), ("[", "]", "square bracket"))
+
+
+def _unbalanced(text: str, opening: str, closing: str) -> tuple[int, str] | None:
+    """Where text's marks stop pairing up: an unmatched closing mark, or the last unclosed opening one."""
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == opening:
+            if opening == closing and stack:
+                stack.pop()
+            else:
+                stack.append(i)
+        elif ch == closing:
+            if not stack:
+                return i, "closing"
+            stack.pop()
+    return (stack[-1], "opening") if stack else None
+
+
+LIST_MARKER = re.compile(r"^\s*(?:\(?[0-9a-zA-Z]{1,2}\)|[0-9]+\.)\s")
+
+
+@kind("unbalanced_marks", options={}, fields=("what", "mark"))
+def unbalanced_marks(article: Article, card) -> Iterator[Finding]:
+    """A quotation mark or bracket that is never closed (or closed without being opened) in its paragraph.
+    A quotation continued into the next paragraph, which by news style opens again without closing, is not
+    an error."""
+    blocks = narration_blocks(article, PROSE_KINDS)
+    for i, block in enumerate(blocks):
+        text = LIST_MARKER.sub(lambda m: " " * len(m.group()), block.text)
+        for opening, closing, name in PAIRS:
+            found = _unbalanced(text, opening, closing)
+            if found is None:
+                continue
+            at, side = found
+            if opening == "“" and side == "opening":
+                nxt = blocks[i + 1].text.lstrip() if i + 1 < len(blocks) else ""
+                if nxt.startswith(("“", "\"")):
+                    continue  # a quotation carried on into the next paragraph
+            if opening == "(" and side == "closing" and re.match(r"\s*\w{1,2}\)", text[max(0, at - 3):at + 1]):
+                continue  # "a)" enumerations
+            yield make_finding(card, article, block, at, at + 1, confidence=0.75,
+                               what=f"an {side} {name}" if side == "opening" else f"a {side} {name}",
+                               mark=block.text[at])
+        # Straight double quotes have no direction: an odd count is the only sign.
+        straight = [m.start() for m in re.finditer(r"(?<!\d)\"", block.text)]
+        if len(straight) % 2 and "“" not in block.text:
+            nxt = blocks[i + 1].text.lstrip() if i + 1 < len(blocks) else ""
+            if not nxt.startswith(("\"", "“")):
+                at = straight[-1]
+                yield make_finding(card, article, block, at, at + 1, confidence=0.6,
+                                   what="an unpaired quotation mark", mark="\"")
+
+
+# -- sentences without a verb -------------------------------------------------------------------------------
+
+@kind(
+    "verbless_sentence",
+    options={"min_words": Option("int", 8, "shorter fragments are left alone (they are often deliberate)", min=3)},
+    fields=("words",),
+    needs_nlp=("sentences", "tags"),
+)
+def verbless_sentence(article: Article, card) -> Iterator[Finding]:
+    """A sentence in the reporter's voice with no verb at all: usually a clause cut loose by an edit."""
+    need = card.options["min_words"]
+    for s in sentences(article, ("paragraph",)):
+        toks = s.tokens
+        words = [t for t in toks if t.is_alpha]
+        if len(words) < need or s.title_case or s.span.text.rstrip().endswith((":", "?")):
+            continue
+        if any(t.pos_ in ("VERB", "AUX") or t.tag_ in ("VB", "VBD", "VBZ", "VBP", "VBN", "VBG", "MD") for t in toks):
+            continue
+        if sum(in_quote(s, t) for t in words) > len(words) / 2:
+            continue
+        if sum(t.ent_type_ != "" or t.pos_ in ("PROPN", "NUM") for t in words) > len(words) / 2:
+            continue  # a list of names or figures: a credit line, a score line, a dateline
+        yield make_finding(card, article, s.block, s.start, s.end, confidence=0.6, words=len(words))
+
+
+# -- LanguageTool -------------------------------------------------------------------------------------------
+
+READABILITY_CATEGORIES = {"STYLE", "REDUNDANCY", "PLAIN_ENGLISH", "WIKIPEDIA", "SEMANTICS"}
+SPELLING = {"TYPOS"}
+
+
+def engine_setting(value: str) -> str:
+    value = value.strip()
+    if value in ("off", "local") or re.match(r"https?://[^\s/]+", value):
+        return value
+    raise ValueError(f"engine must be off, local or a server URL (http://host:port), got {value!r}")
+
+
+@kind(
+    "languagetool",
+    options={
+        "engine": Option("str", "off", "off, a LanguageTool server URL (http://host:8081), or local "
+                         "(LTP_JAR_DIR_PATH)", validate=lambda v: engine_setting(v)),
+        "language": Option("str", "en-US", "the language code LanguageTool checks in"),
+        "timeout": Option("float", 10.0, "seconds to wait for the server on each article", min=0.5, max=300.0),
+        "disabled_rules": Option("list[str]", ["WHITESPACE_RULE", "EN_QUOTES", "DASH_RULE"],
+                                 "LanguageTool rule ids to leave out"),
+    },
+    fields=("message", "suggestion", "rule_id"),
+    needs_nlp=("tags", "entities"),
+    defers=True,
+)
+def languagetool(article: Article, card) -> Iterator[Finding]:
+    """LanguageTool's matches on the story's prose, one request per article. Spelling matches on names and
+    anything inside quoted speech are dropped; a span a copydesk rule already flags keeps only ours."""
+    from copydesk import languagetool as lt
+
+    opts = card.options
+    engine = engine_setting(opts["engine"])
+    if engine == "off":
+        return
+    blocks = narration_blocks(article, PROSE_KINDS + ("heading", "dek"))
+    if not blocks:
+        return
+    parts, starts, at = [], [], 0
+    for block in blocks:
+        starts.append(at)
+        parts.append(block.text)
+        at += len(block.text) + 2
+    text = "\n\n".join(parts)
+    try:
+        matches = lt.check(text, engine, opts["language"], opts["timeout"], opts["disabled_rules"])
+    except lt.EngineUnavailable:
+        return
+    import bisect
+
+    for m in matches:
+        i = bisect.bisect_right(starts, m.offset) - 1
+        block = blocks[i]
+        start = m.offset - starts[i]
+        end = min(start + m.length, len(block.text))
+        if start < 0 or start >= len(block.text) or block.in_quote(start, end):
+            continue
+        if m.category_id in SPELLING and _names_something(block, start, end):
+            continue
+        category = "readability" if m.category_id in READABILITY_CATEGORIES or m.issue_type == "style" else None
+        suggestion = f" Suggestion: “{m.replacements[0]}”." if m.replacements and m.replacements[0] else ""
+        finding = make_finding(card, article, block, start, end, confidence=0.7, message=m.message.rstrip("."),
+                               suggestion=suggestion, rule_id=m.rule_id)
+        if category:
+            finding.category = category
+        yield finding
+
+
+def _names_something(block: Block, start: int, end: int) -> bool:
+    """The span is (part of) a name: an entity or a proper noun in the parse, or a capitalised word."""
+    for offset, doc in block.docs:
+        for tok in doc:
+            a = offset + tok.idx
+            if a < end and start < a + len(tok.text) and (tok.ent_type_ or tok.pos_ == "PROPN"):
+                return True
+    return block.text[start:start + 1].isupper()
