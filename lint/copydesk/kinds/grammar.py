@@ -5,6 +5,7 @@ with no verb), and LanguageTool's matches when a LanguageTool engine is configur
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any, Iterator
 
 from copydesk.document import Article, Block
@@ -17,10 +18,17 @@ PROSE_KINDS = ("paragraph", "list_item", "quote", "caption")
 
 # -- capitalisation -----------------------------------------------------------------------------------------
 
-def _lower_words(article: Article) -> set[str]:
-    if "lower_words" not in article.cache:
-        article.cache["lower_words"] = {w for b in article.body for w in re.findall(r"\b[a-z][a-z'-]+\b", b.text)}
-    return article.cache["lower_words"]
+def _word_counts(article: Article) -> Counter:
+    """How often each word is written, case kept: 'opposition' 3, 'Opposition' 1."""
+    if "word_counts" not in article.cache:
+        article.cache["word_counts"] = Counter(w for b in article.body for w in re.findall(r"\b[A-Za-z][a-z'-]+\b", b.text))
+    return article.cache["word_counts"]
+
+
+# Titles some house styles capitalise before or instead of a name ("the Congressman said").
+TITLES = frozenset("president senator congressman congresswoman governor mayor minister secretary chancellor king "
+                   "queen prince princess pope bishop judge justice general colonel captain sheriff chief director "
+                   "chairman chairwoman speaker premier ambassador commissioner councillor professor doctor".split())
 
 
 @kind(
@@ -33,7 +41,7 @@ def stray_capital(article: Article, card) -> Iterator[Finding]:
     """A common word capitalised in the middle of a sentence ("their Opposition to nuclear war") when the
     article writes it in lower case elsewhere and it is no name. Headlines in title case, sentence starts,
     words after a colon or an opening quotation mark, and words in a run of capitals are left alone."""
-    lower = _lower_words(article)
+    counts = _word_counts(article)
     for s in sentences(article, PROSE_KINDS):
         if s.title_case:
             continue
@@ -42,7 +50,11 @@ def stray_capital(article: Article, card) -> Iterator[Finding]:
             text = tok.text
             if k == 0 or not text[:1].isupper() or not text[1:].islower() or len(text) < 3:
                 continue
-            if text.lower() not in lower or tok.ent_type_ in NAME_ENTITIES or tok.ent_type_:
+            # A slip, not a house habit: written in lower case elsewhere, and capitalised only this once (a word
+            # capitalised every time is a brand or a style: "Experience" in a sponsor's copy).
+            if not counts[text.lower()] or counts[text] > 1 or text.lower() in TITLES:
+                continue
+            if tok.ent_type_ or tok.pos_ == "PROPN" or tok.tag_ in ("NNP", "NNPS"):
                 continue
             prev, nxt = toks[k - 1], toks[k + 1] if k + 1 < len(toks) else None
             if prev.text in (":", "“", "\"", "‘", "'", "(", "—", "–", "-", "•", ";") or prev.is_sent_start:
@@ -98,36 +110,73 @@ def _unbalanced(text: str, opening: str, closing: str) -> tuple[int, str] | None
 LIST_MARKER = re.compile(r"^\s*(?:\(?[0-9a-zA-Z]{1,2}\)|[0-9]+\.)\s")
 
 
+def _curly(text: str) -> str:
+    """Straight double quotes read as the curly mark they stand for: closing when a curly quotation is open,
+    else opening. A mix of styles is a typographic slip, not an unbalanced quotation."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "“":
+            depth += 1
+        elif ch == "”":
+            depth = max(0, depth - 1)
+        elif ch == '"' and "“" in text:
+            ch = "”" if depth else "“"
+            depth = depth - 1 if depth else depth + 1
+        out.append(ch)
+    return "".join(out)
+
+
 @kind("unbalanced_marks", options={}, fields=("what", "mark"))
 def unbalanced_marks(article: Article, card) -> Iterator[Finding]:
-    """A quotation mark or bracket that is never closed (or closed without being opened) in its paragraph.
-    A quotation continued into the next paragraph, which by news style opens again without closing, is not
-    an error."""
+    """A quotation mark or bracket that is never closed (or closed without being opened). Brackets pair within
+    their paragraph. A quotation may run over several paragraphs: news style opens each again without
+    closing, and careless copy leaves the middle ones bare; it is unbalanced only if nothing closes it."""
     blocks = narration_blocks(article, PROSE_KINDS)
+    texts = [_curly(LIST_MARKER.sub(lambda m: " " * len(m.group()), b.text)) for b in blocks]
+    open_at: tuple[int, int] | None = None  # (block, offset) of a quotation left open
     for i, block in enumerate(blocks):
-        text = LIST_MARKER.sub(lambda m: " " * len(m.group()), block.text)
-        for opening, closing, name in PAIRS:
+        text = texts[i]
+        state = _unbalanced(text, "“", "”")
+        continues = text.lstrip().startswith("“")
+        if state is not None:
+            at, side = state
+            if side == "closing":
+                if open_at is None:
+                    yield _mark(card, article, block, at, "a closing quotation mark")
+                open_at = None
+            else:
+                if open_at is not None and not continues:
+                    b, a = open_at
+                    yield _mark(card, article, blocks[b], a, "an opening quotation mark")
+                open_at = (i, at)
+        elif open_at is not None and continues:
+            open_at = None  # the carried-on quotation reopened here and closed
+        elif open_at is not None and "“" in text:
+            b, a = open_at  # a new, balanced quotation starts while the old one was never closed
+            yield _mark(card, article, blocks[b], a, "an opening quotation mark")
+            open_at = None
+        for opening, closing, name in PAIRS[1:]:
             found = _unbalanced(text, opening, closing)
             if found is None:
                 continue
             at, side = found
-            if opening == "“" and side == "opening":
-                nxt = blocks[i + 1].text.lstrip() if i + 1 < len(blocks) else ""
-                if nxt.startswith(("“", "\"")):
-                    continue  # a quotation carried on into the next paragraph
             if opening == "(" and side == "closing" and re.match(r"\s*\w{1,2}\)", text[max(0, at - 3):at + 1]):
                 continue  # "a)" enumerations
-            yield make_finding(card, article, block, at, at + 1, confidence=0.75,
-                               what=f"an {side} {name}" if side == "opening" else f"a {side} {name}",
-                               mark=block.text[at])
-        # Straight double quotes have no direction: an odd count is the only sign.
+            yield _mark(card, article, block, at, f"an {side} {name}" if side == "opening" else f"a {side} {name}")
+        # Straight double quotes with no curly ones have no direction: an odd count is the only sign.
         straight = [m.start() for m in re.finditer(r"(?<!\d)\"", block.text)]
-        if len(straight) % 2 and "“" not in block.text:
+        if len(straight) % 2 and "“" not in block.text and "”" not in block.text:
             nxt = blocks[i + 1].text.lstrip() if i + 1 < len(blocks) else ""
-            if not nxt.startswith(("\"", "“")):
-                at = straight[-1]
-                yield make_finding(card, article, block, at, at + 1, confidence=0.6,
-                                   what="an unpaired quotation mark", mark="\"")
+            prev_open = i > 0 and blocks[i - 1].text.count('"') % 2 == 1
+            if not nxt.startswith(("\"", "“")) and not prev_open:
+                yield _mark(card, article, block, straight[-1], "an unpaired quotation mark")
+    if open_at is not None:
+        b, a = open_at
+        yield _mark(card, article, blocks[b], a, "an opening quotation mark")
+
+
+def _mark(card, article: Article, block: Block, at: int, what: str) -> Finding:
+    return make_finding(card, article, block, at, at + 1, confidence=0.7, what=what, mark=block.text[at])
 
 
 # -- sentences without a verb -------------------------------------------------------------------------------

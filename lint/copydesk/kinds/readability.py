@@ -100,7 +100,9 @@ MAX_GRADE_OPTION = Option("float", 0.0, "the target grade, overriding the audien
     options={
         "audience": AUDIENCE_OPTION,
         "max_grade": MAX_GRADE_OPTION,
-        "margin": Option("float", 6.0, "grades above the target at which a paragraph is flagged", min=0.0),
+        "margin": Option("float", 8.0, "grades above the target at which a paragraph is flagged", min=0.0),
+        "min_syllables": Option("float", 1.7, "average syllables a word a flagged paragraph has at least: long "
+                                "sentences alone are REA002's finding", min=1.0, max=4.0),
         "min_words": Option("int", 40, "shorter paragraphs are not graded (the formula needs text)", min=10),
     },
     fields=("grade", "target", "ease", "why"),
@@ -119,7 +121,8 @@ def hard_paragraph(article: Article, card) -> Iterator[Finding]:
         if _quoted_share_block(block) > 0.5:
             continue  # mostly someone else's words
         fig = figures_of(sents)
-        if fig.words < opts["min_words"] or fig.grade < target + opts["margin"]:
+        if (fig.words < opts["min_words"] or fig.grade < target + opts["margin"]
+                or fig.syllables / fig.words < opts["min_syllables"]):
             continue
         reasons = []
         if fig.words_per_sentence > 25:
@@ -137,7 +140,7 @@ def _quoted_share_block(block: Block) -> float:
 @kind(
     "long_sentence",
     options={
-        "max_words": Option("int", 45, "a sentence in the reporter's voice longer than this is flagged", min=10),
+        "max_words": Option("int", 50, "a sentence in the reporter's voice longer than this is flagged", min=10),
     },
     fields=("words", "limit"),
     needs_nlp=("sentences",),
