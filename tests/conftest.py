@@ -24,6 +24,24 @@ def no_network(monkeypatch, request):
     def refuse(*_a, **_k):
         raise OSError("network access is blocked in copydesk's tests")
 
+    if request.node.get_closest_marker("loopback"):
+        real_connect, real_create = socket.socket.connect, socket.create_connection
+
+        def loopback_only(sock, address, *a, **k):
+            if address[0] not in ("127.0.0.1", "localhost", "::1"):
+                refuse()
+            return real_connect(sock, address, *a, **k)
+
+        def create_loopback(address, *a, **k):
+            if address[0] not in ("127.0.0.1", "localhost", "::1"):
+                refuse()
+            return real_create(address, *a, **k)
+
+        monkeypatch.setattr(socket.socket, "connect", loopback_only)
+        monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+        monkeypatch.setattr(socket, "create_connection", create_loopback)
+        return
+
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)

@@ -79,12 +79,12 @@ def render(results, summary, out: IO[str], *, no_color: bool = False, quiet: boo
             console.print(marks)
         if not quiet:
             console.print()
-    for n in summary.notices:
-        console.print(Text(f"note: {n}", style="dim"))
     if quiet:
         if summary.findings or summary.with_errors:
             console.print(_totals(summary))
         return
+    for n in summary.notices:
+        console.print(Text(f"note: {n}", style="dim"))
     if summary.by_category:
         cats = Text("By category: ", style="bold")
         cats.append(", ".join(f"{k} {v}" for k, v in summary.by_category.items()))
