@@ -11,7 +11,15 @@ from typing import Any, Iterator
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
-from copydesk.voice import NAME_ENTITIES, in_quote, narration_blocks, sentences
+from copydesk.voice import NAME_ENTITIES, in_quote, looks_english, narration_blocks, sentences
+
+
+def _english(article: Article) -> bool:
+    """German opens quotations with „ and closes them with “, and "die die" is German: these checks are for
+    English copy only (the rules reading the parse already skip other languages)."""
+    if "english" not in article.cache:
+        article.cache["english"] = looks_english(article)
+    return article.cache["english"]
 
 PROSE_KINDS = ("paragraph", "list_item", "quote", "caption")
 
@@ -34,7 +42,7 @@ TITLES = frozenset("president senator congressman congresswoman governor mayor m
 @kind(
     "stray_capital",
     options={},
-    fields=("word", "lower"),
+    fields=("word", "lower", "evidence"),
     needs_nlp=("sentences", "tags", "entities"),
 )
 def stray_capital(article: Article, card) -> Iterator[Finding]:
@@ -50,9 +58,11 @@ def stray_capital(article: Article, card) -> Iterator[Finding]:
             text = tok.text
             if k == 0 or not text[:1].isupper() or not text[1:].islower() or len(text) < 3:
                 continue
-            # A slip, not a house habit: written in lower case elsewhere, and capitalised only this once (a word
-            # capitalised every time is a brand or a style: "Experience" in a sponsor's copy).
-            if not counts[text.lower()] or counts[text] > 1 or text.lower() in TITLES:
+            # A slip, not a house habit: written in lower case elsewhere, or a common noun after a possessive
+            # ("their Opposition"), and capitalised only this once (a word capitalised every time is a brand
+            # or a style: "Experience" in a sponsor's copy).
+            after_possessive = toks[k - 1].tag_ == "PRP$" and tok.tag_ in ("NN", "NNS")
+            if not (counts[text.lower()] or after_possessive) or counts[text] > 1 or text.lower() in TITLES:
                 continue
             if tok.ent_type_ or tok.pos_ == "PROPN" or tok.tag_ in ("NNP", "NNPS"):
                 continue
@@ -64,8 +74,10 @@ def stray_capital(article: Article, card) -> Iterator[Finding]:
             if in_quote(s, tok):
                 continue
             start = s.offset(tok)
-            yield make_finding(card, article, s.block, start, start + len(text), confidence=0.8, word=text,
-                               lower=text.lower())
+            yield make_finding(card, article, s.block, start, start + len(text),
+                               confidence=0.8 if counts[text.lower()] else 0.7, word=text, lower=text.lower(),
+                               evidence=(f"the article writes “{text.lower()}” elsewhere" if counts[text.lower()]
+                                         else f"“{toks[k - 1].text} {text.lower()}” is a common noun"))
 
 
 # -- doubled words ------------------------------------------------------------------------------------------
@@ -78,10 +90,13 @@ ALLOWED_DOUBLES = frozenset("had that is bye no so very really yeah yes ha blah 
 @kind("doubled_word", options={}, fields=("word",))
 def doubled_word(article: Article, card) -> Iterator[Finding]:
     """The same word twice in a row ("the the"), the commonest slip of an edit."""
+    if not _english(article):
+        return
     for block in narration_blocks(article, PROSE_KINDS + ("heading", "title", "dek")):
         for m in DOUBLED.finditer(block.text):
-            word = m.group(1)
-            if word.lower() in ALLOWED_DOUBLES or m.group(1) != m.group(2) and word.lower() != m.group(2).lower():
+            word, again = m.group(1), m.group(2)
+            # "Maji Maji", "Print Print" (a name, a menu's two labels) and "i i" (a formula) are not slips.
+            if word.lower() in ALLOWED_DOUBLES or len(word) < 2 or again[:1].isupper():
                 continue
             yield make_finding(card, article, block, m.start(), m.end(), confidence=0.9, word=word)
 
@@ -131,6 +146,8 @@ def unbalanced_marks(article: Article, card) -> Iterator[Finding]:
     """A quotation mark or bracket that is never closed (or closed without being opened). Brackets pair within
     their paragraph. A quotation may run over several paragraphs: news style opens each again without
     closing, and careless copy leaves the middle ones bare; it is unbalanced only if nothing closes it."""
+    if not _english(article):
+        return
     blocks = narration_blocks(article, PROSE_KINDS)
     texts = [_curly(LIST_MARKER.sub(lambda m: " " * len(m.group()), b.text)) for b in blocks]
     open_at: tuple[int, int] | None = None  # (block, offset) of a quotation left open
