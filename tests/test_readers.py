@@ -172,10 +172,50 @@ Lindholm won the prize on Friday.</p>
     ("<p>One</p>\n<!-- a comment that never ends\n<p>Two</p>\n", "unclosed comment on line 2"),
     ("<p>One</p>\n<script>\nvar a = 1;\n<p>Two</p>\n", "unclosed <script> element on line 2"),
 ])
-def test_malformed_html_is_a_clear_error(page, what):
-    with pytest.raises(ReaderError, match="malformed HTML") as err:
-        parse_text(page, "a.html", "html")
-    assert what in str(err.value)
+def test_an_unclosed_comment_or_script_hides_the_rest_as_in_a_browser(page, what):
+    a = parse_text(page, "a.html", "html")
+    assert [b.text for b in a.blocks] == ["One"]  # what a browser shows
+    assert any(what in n and "malformed HTML" in n for n in a.notices)
+
+
+def test_markup_inside_a_scripts_strings_is_script():
+    page = ("<html><body><script>var s = \"<style>\" + '<!--' + \"<script>\";</script>\n"
+            "<p>The ferry sails at six.</p>\n<style>p::before { content: '<!--'; }</style>\n<p>Fares are unchanged.</p>\n"
+            "</body></html>\n")
+    a = parse_text(page, "a.html", "html")
+    assert [b.text for b in a.body] == ["The ferry sails at six.", "Fares are unchanged."]
+    assert not a.notices
+
+
+@pytest.mark.parametrize("declaration", [
+    '<meta charset="iso-8859-1">',
+    '<meta charset=windows-1252>',
+    '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">',
+])
+def test_a_page_in_a_declared_legacy_encoding_reads_cleanly(declaration):
+    page = f"<html><head>{declaration}</head><body><p>Café on the Königsallee – “open” again</p></body></html>"
+    a = read_article("a.html", page.encode("cp1252"))
+    assert [b.text for b in a.body] == ["Café on the Königsallee – “open” again"]
+    assert not a.notices
+
+
+def test_an_undeclared_page_that_is_not_utf8_is_read_as_windows_1252():
+    a = read_article("a.html", "<p>Caf\u00e9 cr\u00e8me</p>".encode("cp1252"))
+    assert [b.text for b in a.body] == ["Café crème"] and not a.notices
+
+
+def test_a_utf8_page_declaring_utf8_and_a_bom_win():
+    assert [b.text for b in read_article("a.html", '<meta charset="utf-8"><p>Köln</p>'.encode()).body] == ["Köln"]
+    a = read_article("a.html", b"\xef\xbb\xbf" + '<meta charset="iso-8859-1"><p>Köln</p>'.encode())
+    assert [b.text for b in a.body] == ["Köln"]
+
+
+def test_a_markdown_draft_declaring_its_encoding_in_front_matter():
+    draft = "---\ntitle: Caf\u00e9\nencoding: windows-1252\n---\nThe caf\u00e9 reopened.\n".encode("cp1252")
+    a = read_article("a.md", draft)
+    assert [b.text for b in a.body] == ["The café reopened."] and not a.notices
+    undeclared = read_article("a.md", "The caf\u00e9 reopened.\n".encode("cp1252"))
+    assert any("not valid UTF-8" in n and "encoding:" in n for n in undeclared.notices)
 
 
 def test_lenient_html_still_reads():

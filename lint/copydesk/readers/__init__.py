@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import re
 from pathlib import Path
 
 from copydesk.document import Article, SourceText
@@ -22,8 +24,35 @@ def detect_format(path: str) -> str | None:
     return FORMATS.get(Path(path).suffix.lower())
 
 
-def decode(data: bytes) -> tuple[str, list[str]]:
-    """Bytes to text: BOMs honoured, binary refused, bad UTF-8 replaced with a warning."""
+# Browsers read a page's declared charset from the first 1,024 bytes: <meta charset=...> or
+# <meta http-equiv="Content-Type" content="text/html; charset=...">.
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+# Front matter may declare an encoding for a legacy .md/.txt draft: "encoding: windows-1252" or "charset:".
+_FRONT_MATTER_CHARSET = re.compile(rb"\A(?:\xef\xbb\xbf)?---\r?\n(?:[^\n]*\n){0,40}?(?:encoding|charset)\s*:\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
+# The WHATWG Encoding Standard maps these labels to windows-1252, which Python keeps separate.
+_LATIN1_LABELS = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "cp819", "ibm819",
+                  "iso_8859-1", "x-cp1252", "windows-1252", "cp1252"}
+
+
+def declared_encoding(data: bytes, fmt: str) -> str | None:
+    """The encoding a file declares where a browser (or an editor, for front matter) looks for it."""
+    m = _META_CHARSET.search(data[:1024]) if fmt == "html" else _FRONT_MATTER_CHARSET.search(data[:4096])
+    if not m:
+        return None
+    label = m.group(1).decode("ascii", "replace").strip().lower()
+    if label in _LATIN1_LABELS:
+        return "cp1252"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode(data: bytes, fmt: str = "txt") -> tuple[str, list[str]]:
+    """Bytes to text as a browser decides: a byte-order mark, then the declared charset (HTML <meta> in the
+    first 1,024 bytes, or front matter), then UTF-8; an HTML page that is not UTF-8 either is read as
+    windows-1252 (what browsers fall back to for Western pages). Binary is refused; a text draft that is
+    not valid UTF-8 gets its bad bytes replaced, with a notice."""
     notices: list[str] = []
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
         try:
@@ -33,12 +62,24 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     if b"\x00" in data[:BINARY_SNIFF]:
         raise BinaryFile("binary file (NUL bytes), skipped")
     if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+        return data[3:].decode("utf-8", errors="replace"), notices
+    declared = declared_encoding(data, fmt)
+    if declared and declared not in ("utf-8", "utf_8"):
+        try:
+            return data.decode(declared), notices
+        except UnicodeDecodeError:
+            if declared != "cp1252":
+                notices.append(f"not valid {declared} as declared; read as UTF-8 instead")
     try:
         return data.decode("utf-8"), notices
     except UnicodeDecodeError as exc:
+        if fmt == "html":
+            # Browsers read an undeclared (or wrongly declared) Western page as windows-1252; its five
+            # unassigned bytes become spaces, one character each, so positions stay exact.
+            return data.decode("cp1252", errors="replace").replace("\ufffd", " "), notices
         line = data[: exc.start].count(b"\n") + 1
-        notices.append(f"not valid UTF-8 (first bad byte on line {line}); undecodable bytes shown as U+FFFD")
+        notices.append(f"not valid UTF-8 (first bad byte on line {line}) and no encoding declared in front matter "
+                       f"(encoding: windows-1252); undecodable bytes shown as U+FFFD")
         return data.decode("utf-8", errors="replace"), notices
 
 
@@ -65,5 +106,5 @@ def read_article(path: str, data: bytes, fmt: str | None = None, max_bytes: int 
     fmt = fmt or detect_format(path) or "txt"
     if max_bytes is not None and len(data) > max_bytes:
         raise ReaderError(f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit (max-file-bytes)")
-    text, notices = decode(data)
+    text, notices = decode(data, fmt)
     return parse_text(text, path, fmt, notices)

@@ -276,16 +276,43 @@ class _Reader(HTMLParser):
 
 
 HAS_MAIN = re.compile(r"<(?:article|main)\b|\brole\s*=\s*[\"']?main\b", re.I)
-UNCLOSED = re.compile(r"<!--(?![\s\S]*?-->)|<(script|style)\b[^>]*>(?![\s\S]*?</\1\s*>)", re.I)
+# Where a browser stops reading markup: a comment, or an element whose content is raw text (a script
+# holding "<!--" or "<style>" in a string is still script), up to its own end.
+_RAW_OPEN = re.compile(r"<!--|<(script|style|textarea|title|xmp)\b[^>]*>", re.I)
+_RAW_CLOSE = {tag: re.compile(rf"</{tag}[\s/>]", re.I) for tag in ("script", "style", "textarea", "title", "xmp")}
+
+
+def hidden_tail(text: str) -> tuple[int, str] | None:
+    """Where a comment or raw-text element that is never closed starts, if one is: a browser shows nothing
+    after it. Scanned as a browser's tokenizer does, so markup inside a script's strings is script."""
+    pos = 0
+    while True:
+        m = _RAW_OPEN.search(text, pos)
+        if m is None:
+            return None
+        if m.group(0) == "<!--":
+            end = text.find("-->", m.end())
+            if end < 0:
+                return m.start(), "comment"
+            pos = end + 3
+            continue
+        tag = m.group(1).lower()
+        close = _RAW_CLOSE[tag].search(text, m.end())
+        if close is None:
+            return m.start(), f"<{tag}> element"
+        pos = close.end()
 
 
 def read_html(article: Article) -> None:
     text = article.source.text
-    bad = UNCLOSED.search(text)
-    if bad:
-        what = "comment" if bad.group(0).startswith("<!--") else f"<{bad.group(1).lower()}> element"
-        line = article.source.position(bad.start())[0]
-        raise ReaderError(f"malformed HTML: unclosed {what} on line {line} would hide the rest of the file")
+    hidden = hidden_tail(text)
+    if hidden:
+        # A browser renders the page up to there and shows nothing after it: so do we, and say where.
+        at, what = hidden
+        line = article.source.position(at)[0]
+        article.notices.append(f"malformed HTML: an unclosed {what} on line {line} hides the rest of the file "
+                               f"(as in a browser); read up to there")
+        text = text[:at]
     reader = _Reader(article, bool(HAS_MAIN.search(text)))
     try:
         reader.feed(text)
@@ -294,7 +321,7 @@ def read_html(article: Article) -> None:
         raise ReaderError(f"malformed HTML: {exc}") from None
     if reader.rawdata.strip():
         line = article.source.position(len(text) - len(reader.rawdata))[0]
-        raise ReaderError(f"malformed HTML: unterminated markup on line {line}")
+        article.notices.append(f"malformed HTML: markup left open on line {line}; the text after it was not read")
     article.whole_page = reader.saw_body
     title = next((b for b in article.blocks if b.kind == "title"), None)
     if title:
