@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 from functools import lru_cache
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,7 @@ from copydesk.registry import Registry, RuleCard
 FAIL_LEVELS = ("error", "warning", "info", "never")
 DEFAULT_MAX_BYTES = 25_000_000
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "rules", "fail-on", "model", "preview", "exclude",
-        "max-file-bytes", "max-nlp-chars", "extend-rules", "opinion", "opinion-files"}
+        "max-file-bytes", "max-nlp-chars", "extend-rules", "opinion", "opinion-files", "language"}
 OPINION_POLICIES = ("off", "info", "on")
 
 
@@ -40,6 +41,7 @@ class Settings:
     extend_rules: list[str] = field(default_factory=list)
     opinion: str = "off"  # what neutrality rules do in an opinion piece: off, info (downgraded) or on
     opinion_files: list[str] = field(default_factory=list)  # globs of columns, reviews, editorials
+    language: str = "auto"  # the drafts' language: auto (declared, else read from the text) or a code ("de")
     source: Path | None = None  # the file these came from
     root: Path | None = None  # its folder: per-file-ignores and exclude globs are relative to it
 
@@ -81,6 +83,10 @@ def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"{at} must be a spaCy model package name")
             s.model = value
+        elif key == "language":
+            if not isinstance(value, str) or not re.fullmatch(r"auto|[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", value):
+                raise ConfigError(f"{at} must be auto or a language code such as en, de or pt-BR")
+            s.language = value
         elif key == "opinion":
             if value not in OPINION_POLICIES:
                 raise ConfigError(f"{at} must be one of {', '.join(OPINION_POLICIES)}")

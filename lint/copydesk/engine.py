@@ -46,14 +46,21 @@ def article_score(findings: list[Finding], words: int) -> int:
     return round(100 * SCORE_HALF / (SCORE_HALF + scaled))
 
 
+# Rules that read no English: they compare text with itself (duplication), match page furniture by shape,
+# or check the article's shape. Every other category needs the English model or English word lists.
+LANGUAGE_INDEPENDENT = {"duplication", "boilerplate", "structure"}
+
+
 def lint_article(article: Article, cards: list[RuleCard], registry: Registry, model: str | None = None,
-                 debug: bool = False, nlp_max_chars: int = NLP_MAX_CHARS, opinion: str = "off") -> FileResult:
+                 debug: bool = False, nlp_max_chars: int = NLP_MAX_CHARS, opinion: str = "off",
+                 language: str = "auto") -> FileResult:
     """Run the cards over the article: NLP once if any card needs it, suppressions, ranking, score.
 
     opinion: what the neutrality rules do in an opinion piece (a column, review or editorial, declared in
     front matter or page metadata, or matched by the opinion-files setting): "off", "info" or "on"."""
     result = FileResult(path=article.path, words=article.words, notices=list(article.notices))
     cards = _apply_opinion_policy(article, cards, opinion, result)
+    cards = _apply_language(article, cards, language, result)
     needs_nlp = [c for c in cards if c.kind_impl.needs_nlp]
     if needs_nlp and article.blocks:
         chars = sum(len(b.text) for b in article.blocks)
@@ -103,6 +110,20 @@ def _ours_first(findings: list[Finding], deferring: set[str]) -> list[Finding]:
         return (a.line, a.column) < (b.end_line, b.end_column) and (b.line, b.column) < (a.end_line, a.end_column)
 
     return [f for f in findings if f.code not in deferring or not any(overlaps(f, o) for o in ours)]
+
+
+def _apply_language(article: Article, cards: list[RuleCard], language: str, result: FileResult) -> list[RuleCard]:
+    """A draft that is not English runs only the rules that read no English, and the report says so once."""
+    from copydesk.voice import article_language
+
+    code = article_language(article, language)
+    if code == "en":
+        return cards
+    kept = [c for c in cards if c.category in LANGUAGE_INDEPENDENT or c.kind == "unused_suppression"]
+    if len(kept) < len(cards):
+        result.notices.append(f"not English ({code}): only duplication, boilerplate and structure rules ran "
+                              f"(setting 'language' to override)")
+    return kept
 
 
 def _apply_opinion_policy(article: Article, cards: list[RuleCard], policy: str,

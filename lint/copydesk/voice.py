@@ -74,6 +74,22 @@ _ENGLISH_FUNCTION_WORDS = frozenset("the of and to in is that for it with as was
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
+def article_language(article: Article, setting: str = "auto") -> str:
+    """The draft's language as a short code: the configured one, else the declared one (front matter or
+    <html lang>), else "en" when the text reads as English and "other" when it does not."""
+    if setting and setting != "auto":
+        code = setting.lower().replace("_", "-").split("-")[0]
+    else:
+        declared = article.meta.get("lang") or article.meta.get("language")
+        if isinstance(declared, str) and declared.strip():
+            code = declared.strip().lower().replace("_", "-").split("-")[0]
+            code = "en" if code in ("english", "eng") else code
+        else:
+            code = "en" if looks_english(article) else "other"
+    article.cache["english"] = code == "en"
+    return code
+
+
 def looks_english(article: Article) -> bool:
     """The draft declares English (front matter or <html lang>), or its text reads as English. The word lists
     and the model are English: on a French page "toutes" would be read as the verb "tout"."""
