@@ -133,3 +133,60 @@ def test_a_sentence_repeated_within_one_paragraph():
             "The late boat leaves Dunmore pier at eleven every night of the week.\n")
     result = lint_text(text, select=["DUP002"])
     assert [(f.line, f.column) for f in result.findings] == [(1, 104)]
+
+
+# -- structured repetition on real pages (issue 10) ---------------------------------------------------------
+
+def _dup_codes(text: str, path: str = "draft.md") -> list[tuple[str, int]]:
+    from copydesk import lint_text
+
+    return [(f.code, f.line) for f in lint_text(text, path=path, select=["duplication"]).findings]
+
+
+def test_a_meal_plans_labels_are_a_template():
+    days = []
+    for day, meal in [("Monday", "Lentil soup with rye bread and a green salad"),
+                      ("Tuesday", "Baked cod with new potatoes and peas from the garden"),
+                      ("Wednesday", "Mushroom risotto with parmesan and a lemon dressing"),
+                      ("Thursday", "Chickpea curry with brown rice and spinach on the side")]:
+        days.append(f"## {day}\n\n{meal}.\n\nPortion: one bowl\n\nServes: four people\n")
+    assert _dup_codes("# Four dinners for a cold week\n\n" + "\n".join(days)) == []
+
+
+def test_a_tour_date_list_is_a_template():
+    rows = [f"- {d} — {city}, Harbour Hall\n- Tickets on sale now" for d, city in
+            [("3 May", "Kellby"), ("9 May", "Ostrand"), ("15 May", "Tessel"), ("21 May", "Hallby")]]
+    assert _dup_codes("# The Low Tides on tour\n\n" + "\n".join(rows) + "\n") == []
+
+
+def test_a_product_roundups_buy_box_is_a_template():
+    items = []
+    for name in ("Norrfjell Trail 40 rucksack", "Brask Summit stove", "Velt Aurora headlamp", "Pirin Ridge tent"):
+        items.append(f"## {name}\n\nA short review of the {name}, tested on a week of walking in the hills.\n\n"
+                     "Check price at the shop\n")
+    assert _dup_codes("# Kit for a summer of walking\n\n" + "\n".join(items)) == []
+
+
+def test_a_caption_pasted_three_times_in_a_row_is_one_finding_listing_its_lines():
+    cap = "The Ostrand ferry leaves Kellby harbour for the last time."
+    text = f"The ferry made its last crossing on Sunday.\n\n{cap}\n{cap}\n{cap}\n\nPassengers waved from the quay.\n"
+    found = _dup_codes(text, path="draft.txt")
+    from copydesk import lint_text
+
+    msgs = [f.message for f in lint_text(text, select=["DUP001"]).findings]
+    assert len(found) == 1 and "3 times in a row (lines 3, 4, 5)" in msgs[0]
+
+
+def test_a_saved_pages_menu_labels_are_navigation_not_paste(tmp_path):
+    page = ("<html><body><ul><li>News</li><li>News</li><li>Local</li></ul>\n<article><h1>Ferry to close</h1>\n"
+            "<p>The council voted to close the Ostrand ferry at the end of the year.</p>\n"
+            "<p>The council voted to close the Ostrand ferry at the end of the year.</p>\n</article></body></html>")
+    codes = [c for c, _ in _dup_codes(page, path="page.html")]
+    assert codes == ["DUP001"]  # the pasted paragraph; not the menu's "News" over "News"
+
+
+def test_the_same_element_twice_on_one_line_of_a_saved_page_is_its_template(tmp_path):
+    slide = "<figure><figcaption>The Ostrand ferry at dawn, seen from Kellby harbour wall</figcaption></figure>"
+    page = ("<html><body><article><h1>Ferry to close</h1>\n<p>The council voted to close the ferry.</p>\n"
+            + slide + slide + "\n</article></body></html>")
+    assert _dup_codes(page, path="page.html") == []

@@ -54,6 +54,28 @@ def _near_copy(a: list[str], b: list[str], threshold: float, max_changed: int) -
     return ratio if ratio >= threshold else 0.0
 
 
+def _template_keys(blocks: list[Block], keys: list[str], max_words: int) -> set[str]:
+    """Short texts a page repeats as a pattern: three or more copies, evenly spread (the gaps between them
+    differ by no more than half the mean gap, or one block), or each under a heading of the same level. A
+    meal plan's "Portion:", a tour list's "Tickets", a product box's "Buy now" are structure, not paste."""
+    where: dict[str, list[int]] = defaultdict(list)
+    for pos, key in enumerate(keys):
+        if key and word_count(key) <= max_words:
+            where[key].append(pos)
+    out = set()
+    for key, positions in where.items():
+        if len(positions) < 3:
+            continue
+        gaps = [b - a for a, b in zip(positions, positions[1:])]
+        mean = sum(gaps) / len(gaps)
+        even = mean > 1 and max(gaps) - min(gaps) <= max(1, mean / 2)
+        headed = all(p > 0 and blocks[p - 1].kind == "heading" for p in positions) and len(
+            {blocks[p - 1].heading_level for p in positions}) == 1
+        if even or headed:
+            out.add(key)
+    return out
+
+
 def _headline_echo(first: Block, first_pos: int, later: Block, later_pos: int) -> bool:
     """The headline repeated as the first line under it: a layout habit, not a pasted copy. A copy on
     the very next line, with no blank line between, is a paste all the same."""
@@ -71,6 +93,8 @@ def _headline_echo(first: Block, first_pos: int, later: Block, later_pos: int) -
         "near_min_words": Option("int", 8, "blocks shorter than this must match exactly", min=2),
         "max_changed_words": Option("int", 2, "most words changed, added or dropped in a near copy", min=1),
         "exempt": Option("list[regex]", [], "blocks matching any of these may repeat (photo credits, separators)"),
+        "template_max_words": Option("int", 8, "a block this short that recurs three times or more at a regular "
+                                     "interval is a template label, not a paste", min=0),
     },
     fields=("first_line", "block_kind", "distance", "how"),
     covers=True,
@@ -80,8 +104,11 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
     opts = card.options
     allowed = set(opts["block_kinds"])
     # Table cells repeat by nature ("Yes", a team's name in every round): they are data, not copy.
-    blocks = [b for b in article.body if b.kind in allowed and not b.attrs.get("table_cell")]
+    # The story only: a saved page's menus and footers repeat by design (a mobile and a desktop menu), and
+    # BOI002 reports those regions whole.
+    blocks = [b for b in article.story_blocks() if b.kind in allowed and not b.attrs.get("table_cell")]
     keys = [fold(b.text) for b in blocks]
+    templated = _template_keys(blocks, keys, opts["template_max_words"])
     tokens = [k.split() for k in keys]
     # Pull quotes repeat the body by design; credits and embeds match the card's exempt patterns.
     # Worked out only for blocks that have a copy, since most blocks have none.
@@ -96,11 +123,14 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
     candidates = _near_pairs(tokens, opts["near_min_words"])
     first_seen: dict[str, int] = {}
     reported: set[int] = set()
+    run_members: set[int] = set()  # later copies in a run already reported as one finding
     for pos, block in enumerate(blocks):
         key = keys[pos]
         if not key:
             continue
         earlier = first_seen.setdefault(key, pos)
+        if key in templated:
+            continue  # a label the page repeats in a pattern ("Portion:", a tour's "Tickets"): a template
         if (earlier != pos or candidates.get(pos)) and exempt(pos):
             continue
         how, ratio = "word for word", 1.0
@@ -114,13 +144,29 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
         adjacent = earlier == pos - 1 or (pos > 0 and keys[pos - 1] == key)
         if not adjacent and word_count(key) < opts["min_words"]:
             continue
+        if (adjacent and article.whole_page and word_count(key) < opts["min_words"]
+                and block.kind in ("list_item", "heading", "line")):
+            continue  # a saved page's menu label over its own first entry ("News" > "News"): navigation
+        if pos > 0 and keys[pos - 1] == key and (pos - 1 in reported or pos - 1 in run_members):
+            run_members.add(pos)
+            continue  # the third copy in a row and beyond: the run is one finding, which lists its lines
         first = blocks[earlier]
         if _headline_echo(first, earlier, block, pos):
             continue
+        if article.whole_page and first.start_line == block.start_line:
+            continue  # the same element twice on one line of markup: a page template's copy (carousels, menus)
         reported.add(pos)
+        run = [pos]
+        while run[-1] + 1 < len(blocks) and keys[run[-1] + 1] == key:
+            run.append(run[-1] + 1)
+        distance = "directly below" if adjacent else f"{block.start_line - first.end_line} lines below"
+        if len(run) > 1:
+            lines = ", ".join(str(blocks[p].start_line) for p in run)
+            distance = f"directly below, {len(run) + 1} times in a row (lines {first.start_line}, {lines})"
         yield make_finding(card, article, block, confidence=(1.0 if ratio == 1.0 else 0.9) * (1.0 if adjacent else 0.95),
+                           through=blocks[run[-1]] if len(run) > 1 else None,
                            first_line=first.start_line, block_kind=block.kind.replace("_", " "), how=how,
-                           distance="directly below" if adjacent else f"{block.start_line - first.end_line} lines below")
+                           distance=distance)
 
 
 @kind(
@@ -139,7 +185,7 @@ def duplicate_sentence(article: Article, card) -> Iterator[Finding]:
     beside it, so it is no defect."""
     opts = card.options
     seen: dict[str, tuple[Block, int]] = {}
-    for block in article.body:
+    for block in article.story_blocks():
         if block.kind not in opts["block_kinds"]:
             continue
         for start, end in split_sentences(block.text):
