@@ -127,3 +127,11 @@ def test_structure_rules_leave_furniture_regions_to_boilerplate():
             "<footer><h3>Follow the Herald</h3></footer>\n</body></html>\n")
     result = lint_text(page, path="a.html")
     assert [(f.code, f.line) for f in result.findings] == [("BOI002", 3)]
+
+
+def test_an_html_list_item_holding_an_icon_is_not_an_empty_bullet():
+    html = ("<ul><li><a href=\"/share\"><img src=\"share.svg\" alt=\"\"></a></li><li>\n</li>"
+            "<li>The ferry sails at six.</li></ul>\n")
+    found_lines = [f.line for f in lint_text(html, path="a.html", select=["STR002"]).findings]
+    assert found_lines == [1]  # the truly empty one only
+    assert len(found_lines) == 1

@@ -92,6 +92,17 @@ def competing_headlines(article: Article, card) -> Iterator[Finding]:
             seen.append(block)
 
 
+_EMPTY_LI = re.compile(r"<li\b[^>]*>(?:\s|&nbsp;|&#160;)*(?:</li\s*>|<li\b|</[uo]l\s*>)", re.I)
+
+
+def _empty_markup(article: Article, block: Block) -> bool:
+    """An HTML list item with nothing in it at all. One holding an icon, an image or an empty link is how
+    pages draw menus and share bars, not unfinished copy; on a saved page only the story's own lists count."""
+    if article.whole_page and block not in article.story_blocks():
+        return False
+    return bool(_EMPTY_LI.match(article.source.text, block.map.source_start))
+
+
 @kind(
     "placeholder_text",
     options={
@@ -105,7 +116,8 @@ def placeholder_text(article: Article, card) -> Iterator[Finding]:
     opts = card.options
     for block in article.blocks:
         if block.kind == "list_item" and opts["empty_items"] and not fold(block.text):
-            yield make_finding(card, article, block, confidence=0.95, found="an empty list item")
+            if article.format != "html" or _empty_markup(article, block):
+                yield make_finding(card, article, block, confidence=0.95, found="an empty list item")
             continue
         if not block.text or not any_placeholder(opts["patterns"], block.text):
             continue
