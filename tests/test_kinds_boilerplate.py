@@ -113,3 +113,19 @@ def test_short_subheads_are_not_furniture_anywhere(line):
     for at in (0, 2, 4):
         parts = BODY[:at] + [line] + BODY[at:]
         assert lint_text("\n\n".join(parts) + "\n", select=["BOI001"]).findings == [], (line, at)
+
+
+def test_a_shop_line_repeated_through_a_roundup_is_one_finding_naming_every_line():
+    from copydesk import lint_text
+
+    items = []
+    for name, price in [("Norrfjell Trail 40 rucksack", "89"), ("Brask Summit stove", "45"),
+                        ("Velt Aurora headlamp", "32"), ("Pirin Ridge tent", "240")]:
+        items.append(f"The {name} survived a week of rain in the Tessel hills and still looks new.\n\n"
+                     f"See it now: Brask Outdoor\n")
+    text = ("# Kit that survived the wettest week of the year\n\n" + "\n".join(items)
+            + "\nWe may earn a commission when you buy through links on this page.\n")
+    found = [f for f in lint_text(text, select=["BOI001"]).findings]
+    shop = [f for f in found if "See it now" in f.message]
+    assert len(shop) == 1 and "appears 4 times: lines 5, 9, 13, 17" in shop[0].message
+    assert any("affiliate or shop line" in f.message for f in found)

@@ -92,6 +92,12 @@ def _furniture_score(block: Block, judge_max_words: int) -> tuple[float, str]:
     return 0.0, ""
 
 
+# Affiliate disclosures and shop boxes: "we may earn a commission", "affiliate link", "$49.99 at Brask".
+COMMISSION = re.compile(r"\b(?:we|i|this site|the publisher) (?:may )?(?:earn|receive|get) (?:a )?(?:small )?"
+                        r"(?:commission|fee|share of sales)|\baffiliate links?\b|"
+                        r"^\W*[$£€]\s?\d[\d.,]*\s+(?:at|from|on)\s+\S", re.I)
+
+
 @kind(
     "page_furniture",
     options={
@@ -101,7 +107,7 @@ def _furniture_score(block: Block, judge_max_words: int) -> tuple[float, str]:
         "judge_max_words": Option("int", 8, "unlisted lines are judged only up to this many words", min=1),
         "threshold": Option("float", 0.7, "score (0-1) at which an unlisted line is reported", min=0.1, max=1.0),
     },
-    fields=("phrase", "reason"),
+    fields=("phrase", "reason", "repeats"),
 )
 def page_furniture(article: Article, card) -> Iterator[Finding]:
     """A short line that is page furniture: a listed phrase, or interface wording judged by its shape,
@@ -117,7 +123,13 @@ def page_furniture(article: Article, card) -> Iterator[Finding]:
     for block in body:
         n = word_count(block.text)
         if (block.kind in ("quote", "caption", "byline") or block.attrs.get("table_cell") or block.quotes
-                or not block.text.strip() or n > opts["max_words"]):
+                or not block.text.strip() or n > 40):
+            scores.append((0.0, ""))
+            continue
+        if COMMISSION.search(block.text):  # a disclosure is a sentence, often longer than a menu line
+            scores.append((1.0, "an affiliate or shop line"))
+            continue
+        if n > opts["max_words"]:
             scores.append((0.0, ""))
             continue
         key = fold(block.text)
@@ -126,6 +138,7 @@ def page_furniture(article: Article, card) -> Iterator[Finding]:
         else:
             scores.append(_furniture_score(block, opts["judge_max_words"]))
     last = len(body) - 1
+    groups: dict[str, list[tuple[Block, float, str]]] = {}
     for i, block in enumerate(body):
         score, reason = scores[i]
         if score <= 0:
@@ -140,8 +153,18 @@ def page_furniture(article: Article, card) -> Iterator[Finding]:
             score = min(0.95, score + 0.1 * (edge or between) + 0.1 * neighbour + 0.1 * linky)
         if score >= opts["threshold"]:
             where = (" at the edge of the article" if edge else " between sections" if between else "") if score < 1.0 else ""
-            yield make_finding(card, article, block, confidence=score, phrase=clip(block.text.strip().rstrip(":")),
-                               reason=reason + where)
+            # A shop line or a share bar repeated through the page is one defect: one finding naming every line.
+            key = fold(re.sub(r"\d[\d.,]*", "#", block.text))
+            groups.setdefault(key, []).append((block, score, reason + where))
+    for members in groups.values():
+        block, score, reason = members[0]
+        repeats = ""
+        if len(members) > 1:
+            lines = [str(b.start_line) for b, _, _ in members]
+            shown = ", ".join(lines[:12]) + (f" and {len(lines) - 12} more" if len(lines) > 12 else "")
+            repeats = f" It appears {len(members)} times: lines {shown}."
+        yield make_finding(card, article, block, confidence=max(s for _, s, _ in members),
+                           phrase=clip(block.text.strip().rstrip(":")), reason=reason, repeats=repeats)
 
 
 @kind(
