@@ -129,3 +129,13 @@ def test_a_shop_line_repeated_through_a_roundup_is_one_finding_naming_every_line
     shop = [f for f in found if "See it now" in f.message]
     assert len(shop) == 1 and "appears 4 times: lines 5, 9, 13, 17" in shop[0].message
     assert any("affiliate or shop line" in f.message for f in found)
+
+
+def test_a_markdown_share_bar_written_with_bold_and_links_is_furniture():
+    from copydesk import lint_text
+
+    text = ("---\ntitle: Ferry to close\n---\nThe council voted on Tuesday to close the Ostrand ferry.\n\n"
+            "**Share on Facebook** | **Share on X** | [Email](mailto:desk@example.org)\n\n"
+            "Ferry staff have been offered jobs on the new bus route, the council said.\n")
+    found = lint_text(text, path="a.md", select=["BOI001"]).findings
+    assert [f.line for f in found] == [6]

@@ -190,3 +190,18 @@ def test_the_same_element_twice_on_one_line_of_a_saved_page_is_its_template(tmp_
     page = ("<html><body><article><h1>Ferry to close</h1>\n<p>The council voted to close the ferry.</p>\n"
             + slide + slide + "\n</article></body></html>")
     assert _dup_codes(page, path="page.html") == []
+
+
+def test_an_html_summary_box_is_found_as_in_plain_text():
+    from copydesk import lint_text
+
+    body = ["The Marrow Valley council voted on Tuesday to close the Ostrand ferry at the end of the year after "
+            "eleven years of losses.",
+            "Ferry staff have been offered jobs on the new bus route to Ostrand, the council said on Tuesday.",
+            "Passengers will pay the same fare on the bus as on the ferry for the first two years."]
+    items = ["The council voted on Tuesday to close the Ostrand ferry at the end of the year.",
+             "Ferry staff have been offered jobs on the new bus route to Ostrand, the council said.",
+             "Passengers will pay the same fare on the bus as on the ferry for two years."]
+    page = ("<article><h1>Ostrand ferry to close</h1>\n" + "".join(f"<p>{p}</p>\n" for p in body)
+            + "<h2>At a glance</h2>\n<ul>" + "".join(f"<li>{i}</li>\n" for i in items) + "</ul></article>\n")
+    assert [f.code for f in lint_text(page, path="a.html", select=["DUP003"]).findings] == ["DUP003"]
