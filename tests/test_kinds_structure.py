@@ -135,3 +135,25 @@ def test_an_html_list_item_holding_an_icon_is_not_an_empty_bullet():
     found_lines = [f.line for f in lint_text(html, path="a.html", select=["STR002"]).findings]
     assert found_lines == [1]  # the truly empty one only
     assert len(found_lines) == 1
+
+
+LEDE = ("The Marrow Valley council voted on Tuesday to close the Ostrand ferry at the end of the year, after "
+        "eleven years of losses on the crossing between Ostrand and Kellby.")
+
+
+def test_a_headline_variant_after_the_first_paragraph_competes():
+    text = (f"# Ostrand ferry to close after eleven years of losses\n\n{LEDE}\n\n"
+            "Ostrand ferry will close after eleven years of losses on the crossing\n\n"
+            "Ferry staff have been offered jobs on the new bus route, the council said.\n")
+    assert [f.code for f in lint_text(text, path="a.md", select=["STR001"]).findings] == ["STR001"]
+
+
+def test_an_seo_h2_restating_the_headline_competes_but_a_section_heading_does_not():
+    seo = (f"# Ostrand ferry closes after eleven years\n\n{LEDE}\n\n"
+           "## Ostrand Ferry Finally Closes: Everything You Need to Know About the Eleven Years\n\n"
+           "Ferry staff have been offered jobs on the new bus route, the council said.\n")
+    assert [f.code for f in lint_text(seo, path="a.md", select=["STR001"]).findings] == ["STR001"]
+    section = (f"# Ostrand ferry closes after eleven years\n\n{LEDE}\n\n## What happens to the crew\n\n"
+               "Ferry staff have been offered jobs on the new bus route, the council said.\n\n"
+               "## Ostrand Ferry\n\nThe vessel will be sold.\n")
+    assert lint_text(section, path="a.md", select=["STR001"]).findings == []

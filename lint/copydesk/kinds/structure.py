@@ -90,6 +90,25 @@ def competing_headlines(article: Article, card) -> Iterator[Finding]:
                                first=f"\"{clip(rival.text)}\"")
         else:
             seen.append(block)
+    # After the lede, a line in headline shape that restates the headline's subject is a second headline left
+    # in the body: a variant pasted below the first paragraph, or an H2 such as "Ferry Finally Closes:
+    # Everything You Need to Know About the Ostrand Crossing". A true subheading opens a new part of the
+    # subject, so it shares a word or two with the headline, not most of them.
+    if anchor is not None:
+        head_words = content_words(anchor.text)
+        for block in body[len(zone):]:
+            if block in h1s or block.kind not in ("heading", "line", "paragraph") or not _headline_like(
+                    block, opts["max_words"]):
+                continue
+            words = content_words(block.text)
+            shared = head_words & words
+            # Headline shape, not a section label: a claim of six words or more, or a kicker after a colon or
+            # dash. "Spiced Honey Pear Jam" over a recipe card names the subject; it does not re-sell it.
+            shaped = (word_count(block.text) >= 6 or re.search(r"\S\s*[:–—|]\s+\S", block.text)) and not block.text.isupper()
+            if (shaped and len(shared) >= 3 and len(shared) >= 0.6 * min(len(head_words), len(words))
+                    and fold(block.text) != fold(anchor.text)):
+                yield make_finding(card, article, block, confidence=0.75, first_line=anchor.start_line,
+                                   first=f"\"{clip(anchor.text)}\"")
 
 
 _EMPTY_LI = re.compile(r"<li\b[^>]*>(?:\s|&nbsp;|&#160;)*(?:</li\s*>|<li\b|</[uo]l\s*>)", re.I)
