@@ -7,7 +7,7 @@ from conftest import check_json, run_cli, write
 GERMAN = ("<html lang=\"de\"><body><article><h1>Fähre nach Ostrand wird eingestellt</h1>"
           "<p>Der Gemeinderat hat am Dienstag beschlossen, die Fähre nach Ostrand zum Jahresende einzustellen. "
           "Leider wurde die Entscheidung ohne die Anwohner getroffen, sagen Kritiker.</p>"
-          "<p>Die Fähre fuhr drei Jahre lang mit Verlust.</p><p>Die Fähre fuhr drei Jahre lang mit Verlust.</p>"
+          "<p>Die Fähre fuhr drei Jahre lang mit Verlust.</p>\n<p>Die Fähre fuhr drei Jahre lang mit Verlust.</p>\n"
           "</article></body></html>")
 
 

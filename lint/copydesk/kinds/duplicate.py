@@ -60,7 +60,8 @@ def _template_keys(blocks: list[Block], keys: list[str], max_words: int) -> set[
     meal plan's "Portion:", a tour list's "Tickets", a product box's "Buy now" are structure, not paste."""
     where: dict[str, list[int]] = defaultdict(list)
     for pos, key in enumerate(keys):
-        if key and word_count(key) <= max_words:
+        # A label, not a sentence: a pasted sentence three times over is still a paste.
+        if key and word_count(key) <= max_words and not blocks[pos].text.rstrip().endswith((".", "!", "?")):
             where[key].append(pos)
     out = set()
     for key, positions in where.items():
@@ -93,8 +94,8 @@ def _headline_echo(first: Block, first_pos: int, later: Block, later_pos: int) -
         "near_min_words": Option("int", 8, "blocks shorter than this must match exactly", min=2),
         "max_changed_words": Option("int", 2, "most words changed, added or dropped in a near copy", min=1),
         "exempt": Option("list[regex]", [], "blocks matching any of these may repeat (photo credits, separators)"),
-        "template_max_words": Option("int", 8, "a block this short that recurs three times or more at a regular "
-                                     "interval is a template label, not a paste", min=0),
+        "template_max_words": Option("int", 5, "a label this short (not a sentence) that recurs three times or "
+                                     "more at a regular interval is a template, not a paste", min=0),
     },
     fields=("first_line", "block_kind", "distance", "how"),
     covers=True,
@@ -147,7 +148,8 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
         if (adjacent and article.whole_page and word_count(key) < opts["min_words"]
                 and block.kind in ("list_item", "heading", "line")):
             continue  # a saved page's menu label over its own first entry ("News" > "News"): navigation
-        if pos > 0 and keys[pos - 1] == key and (pos - 1 in reported or pos - 1 in run_members):
+        if (pos > 0 and keys[pos - 1] == key and (pos - 1 in reported or pos - 1 in run_members)
+                and block.start_line <= blocks[pos - 1].end_line + 1):
             run_members.add(pos)
             continue  # the third copy in a row and beyond: the run is one finding, which lists its lines
         first = blocks[earlier]
@@ -157,7 +159,10 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
             continue  # the same element twice on one line of markup: a page template's copy (carousels, menus)
         reported.add(pos)
         run = [pos]
-        while run[-1] + 1 < len(blocks) and keys[run[-1] + 1] == key:
+        # Copies stacked line under line (a caption pasted three times) are one finding; copies with blank
+        # lines between stay separate, so a suppression comment between them keeps its exact scope.
+        while (run[-1] + 1 < len(blocks) and keys[run[-1] + 1] == key
+               and blocks[run[-1] + 1].start_line <= blocks[run[-1]].end_line + 1):
             run.append(run[-1] + 1)
         distance = "directly below" if adjacent else f"{block.start_line - first.end_line} lines below"
         if len(run) > 1:
