@@ -285,3 +285,17 @@ def test_against_a_real_languagetool_server(tmp_path):
     write(tmp_path / "draft.txt", "The ferry sail every morning and it arrive at six.\n")
     result = lint_with_config(tmp_path)
     assert any(f.code == "GRM100" for f in result.findings)
+
+
+def test_syllables_fall_back_to_pyphen_when_textstat_cannot_be_imported(monkeypatch):
+    from copydesk.kinds import readability
+
+    readability._counter.cache_clear()
+    with_textstat = [readability._counter()(w) for w in ("reconfiguration", "ferry", "harbour")]
+    readability._counter.cache_clear()
+    monkeypatch.setitem(sys.modules, "textstat", None)  # import textstat now raises ImportError
+    try:
+        without = [readability._counter()(w) for w in ("reconfiguration", "ferry", "harbour")]
+    finally:
+        readability._counter.cache_clear()
+    assert without == with_textstat

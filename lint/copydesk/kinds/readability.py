@@ -25,11 +25,25 @@ PROSE_KINDS = ("paragraph", "list_item")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
+@lru_cache(maxsize=1)
+def _counter():
+    """textstat's syllable counter; imported only when a readability rule runs. If textstat cannot be imported
+    (its pkg_resources import needs setuptools < 81, which copydesk pins, but an environment may differ), the
+    same count straight from pyphen, which is what textstat 0.7.4 does: hyphenation points + 1 per word."""
+    try:
+        import textstat
+
+        return textstat.syllable_count
+    except ImportError:
+        from pyphen import Pyphen
+
+        dic = Pyphen(lang="en_US")
+        return lambda word: len(dic.positions(word.lower())) + 1
+
+
 @lru_cache(maxsize=65536)
 def syllables(word: str) -> int:
-    import textstat  # kept out of start-up: only readability rules pay for it
-
-    return max(1, textstat.syllable_count(word))
+    return max(1, _counter()(word))
 
 
 @dataclass
