@@ -129,6 +129,25 @@ def iter_files(paths: list[str], excluded) -> Iterator[str]:
             raise UsageError(f"no such file or directory: {raw}")
 
 
+def _special_file(path: str) -> str | None:
+    """What a path is when it is not a regular file: a named pipe, a socket, a device."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # reading it will say what is wrong
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
+
+
 def cmd_check(args) -> int:
     from copydesk.config import Settings, build_rules, find_config_file, is_excluded, read_config_file
     from copydesk.engine import FileResult, lint_article
@@ -169,8 +188,21 @@ def cmd_check(args) -> int:
     fail_on = args.fail_on or first_settings.fail_on
     results: list[FileResult] = []
     files = list(iter_files(args.paths, lambda p: is_excluded(p, settings_for(p), args.exclude)))
+    seen_files: set[str] = set()
     for path in files:
         display = (args.stdin_filename or "<stdin>") if path == "-" else path
+        if path != "-":
+            # One file named twice (or reached through another spelling) is checked once, under its first name.
+            real = os.path.realpath(path)
+            if real in seen_files:
+                continue
+            seen_files.add(real)
+            kind = _special_file(path)
+            if kind:
+                # Opening a pipe waits for a writer forever; a device or socket is no draft.
+                results.append(FileResult(path=display, score=None, skipped=True,
+                                          notices=[f"not a regular file ({kind}), skipped"]))
+                continue
         settings = settings_for(path)
         ruleset = ruleset_for(settings) if settings is not first_settings else first_rules
         try:
@@ -212,12 +244,21 @@ def cmd_check(args) -> int:
     no_color = args.no_color or bool(os.environ.get("NO_COLOR"))
     out: IO[str]
     if args.output:
-        out = open(args.output, "w", encoding="utf-8")
+        try:
+            out = open(args.output, "w", encoding="utf-8")
+        except OSError as exc:
+            reason = "no such folder" if isinstance(exc, FileNotFoundError) else (exc.strerror or str(exc)).lower()
+            print(f"copydesk: error: cannot write the report to {args.output}: {reason}", file=sys.stderr)
+            return EXIT_ERROR
     else:
         out = sys.stdout
     try:
         render(results, summary, out, no_color=no_color or bool(args.output), quiet=args.quiet,
                cards=first_rules.cards)
+    except OSError as exc:  # a full disk, a closed pipe
+        print(f"copydesk: error: cannot write the report to {args.output or 'standard output'}: "
+              f"{(exc.strerror or str(exc)).lower()}", file=sys.stderr)
+        return EXIT_ERROR
     finally:
         if args.output:
             out.close()

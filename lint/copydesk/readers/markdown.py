@@ -44,10 +44,41 @@ def read_markdown(article: Article) -> None:
     _read_body(article, body)
 
 
+MAX_FRONT_MATTER_CHARS = 65_536  # front matter is a few fields; anything larger is not a draft's metadata
+
+
+class _AliasRefused(Exception):
+    def __init__(self, mark):
+        self.mark = mark
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe loading stops code execution, not expansion: a few nested aliases ("billion laughs") make a
+    1 KB header into billions of nodes. Draft metadata never needs aliases, so the first one stops the read."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasRefused(self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
 def _read_front_matter(article: Article, start: int, end: int) -> None:
     raw = article.source.text[start:end]
+    first_line = article.source.position(start)[0]
+    if len(raw) > MAX_FRONT_MATTER_CHARS:
+        article.notices.append(f"front matter on line {first_line} is {len(raw):,} characters, over the "
+                               f"{MAX_FRONT_MATTER_CHARS:,} copydesk reads; its fields were ignored, the body was checked")
+        return
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    except _AliasRefused as refused:
+        article.notices.append(f"front matter uses a YAML alias on line {first_line + refused.mark.line}, which "
+                               f"copydesk does not expand; its fields were ignored, the body was checked")
+        return
+    except RecursionError:
+        article.notices.append(f"front matter on line {first_line} nests too deeply to read; its fields were "
+                               f"ignored, the body was checked")
+        return
     except yaml.YAMLError as exc:
         # Where the broken construct began (context) is more useful than where the parser gave up.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from typing import IO
 
 from rich.console import Console
@@ -27,6 +29,10 @@ def _snippet(line_text: str, col: int, end_col: int | None) -> tuple[str, int, i
     return prefix + shown + suffix, span_start, span_len
 
 
+FLOOD = 20  # findings of one rule in one file past which the text report shows only the first few
+FLOOD_SHOWN = 10
+
+
 def render(results, summary, out: IO[str], *, no_color: bool = False, quiet: bool = False, **_options) -> None:
     console = Console(file=out, no_color=no_color, highlight=False, soft_wrap=True, emoji=False,
                       force_terminal=None if not no_color else False)
@@ -50,7 +56,15 @@ def render(results, summary, out: IO[str], *, no_color: bool = False, quiet: boo
             console.print(Text(f"  error: {e}", style="bold red") if not quiet else Text(f"{r.path}: error: {e}"))
         for n in r.notices:
             console.print(Text(f"  note: {n}", style="dim") if not quiet else Text(f"{r.path}: note: {n}"))
+        per_rule = Counter(f.code for f in r.findings)
+        printed: Counter = Counter()
         for f in r.findings:
+            # A flood (one rule, hundreds of times in one file) shows its first few and a count; the
+            # machine formats keep every finding.
+            if per_rule[f.code] > FLOOD:
+                printed[f.code] += 1
+                if printed[f.code] > FLOOD_SHOWN:
+                    continue
             line = Text()
             if quiet:
                 line.append(f"{r.path}:{f.line}:{f.column}: ")
@@ -77,6 +91,10 @@ def render(results, summary, out: IO[str], *, no_color: bool = False, quiet: boo
             marks = Text(" " * 7 + " │ ", style="dim")
             marks.append(" " * at + "^" * length, style=SEVERITY_STYLE[f.severity])
             console.print(marks)
+        for code, total in per_rule.items():
+            if total > FLOOD:
+                console.print(Text(f"  … and {total - FLOOD_SHOWN:,} more {code} findings in this file "
+                                   f"(--format json or sarif lists them all)", style="dim"))
         if not quiet:
             console.print()
     if quiet:

@@ -1,0 +1,75 @@
+"""Hostile input: every file ends quickly with a clear answer, and one bad file never costs the rest."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from conftest import check_json, run_cli, write
+
+PARA = "The ferry from Osterby was cancelled again today."
+
+
+def _laughs(levels: int = 8) -> str:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
+    lines.append(f"title: [" + ",".join([f"*a{levels - 1}"] * 9) + "]")
+    return "---\n" + "\n".join(lines) + f"\n---\n{PARA}\n\n{PARA}\n"
+
+
+def test_front_matter_aliases_are_refused_in_one_line_and_the_body_is_checked(tmp_path):
+    write(tmp_path / "laughs.md", _laughs())
+    started = time.monotonic()
+    report, proc = check_json("laughs.md", cwd=tmp_path, extra=("--select", "DUP001"))
+    assert time.monotonic() - started < 30  # the 9^9-node expansion took minutes before
+    f = report["files"][0]
+    assert [x["code"] for x in f["findings"]] == ["DUP001"]
+    assert any("YAML alias on line 3" in n for n in f["notices"]) and proc.returncode == 1
+
+
+def test_oversized_front_matter_is_ignored_with_a_notice(tmp_path):
+    big = "---\ntitle: Ferry\nnotes: \"" + "x" * 70_000 + "\"\n---\n" + PARA + "\n"
+    write(tmp_path / "big.md", big)
+    report, _ = check_json("big.md", cwd=tmp_path)
+    assert any("over the 65,536" in n for n in report["files"][0]["notices"])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_skipped_whether_named_or_found_in_a_folder(tmp_path):
+    os.mkfifo(tmp_path / "pipe.md")
+    write(tmp_path / "a.txt", PARA + "\n")
+    proc = run_cli("check", "--format", "json", "pipe.md", ".", cwd=tmp_path, timeout=60)
+    import json
+
+    report = json.loads(proc.stdout)
+    by_path = {f["path"]: f for f in report["files"]}
+    assert by_path["pipe.md"]["skipped"] and "named pipe" in by_path["pipe.md"]["notices"][0]
+    assert proc.returncode == 0
+
+
+def test_the_same_file_named_twice_is_checked_once_under_its_first_name(tmp_path):
+    write(tmp_path / "a.txt", f"{PARA}\n\n{PARA}\n")
+    report, _ = check_json("a.txt", "./a.txt", str(tmp_path / "a.txt"), ".", cwd=tmp_path)
+    assert [f["path"] for f in report["files"]] == ["a.txt"]
+
+
+@pytest.mark.parametrize("target, reason", [("no/such/folder/report.json", "no such folder"),
+                                            (".", "is a directory")])
+def test_a_report_that_cannot_be_written_is_one_clear_line(tmp_path, target, reason):
+    write(tmp_path / "a.txt", PARA + "\n")
+    proc = run_cli("check", "--format", "json", "--output", target, "a.txt", cwd=tmp_path)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and f"cannot write the report to {target}: {reason}" in err
+    assert "Traceback" not in err and "FileNotFoundError" not in err
+
+
+def test_a_findings_flood_shows_the_first_few_and_a_count_while_json_keeps_all(tmp_path):
+    write(tmp_path / "flood.txt", "\n\n".join([PARA] * 400) + "\n")
+    text = run_cli("check", "--no-color", "--select", "DUP001", "flood.txt", cwd=tmp_path).stdout.decode()
+    assert text.count("DUP001 duplicate-block") == 10
+    assert "… and 389 more DUP001 findings in this file" in text
+    report, _ = check_json("flood.txt", cwd=tmp_path, extra=("--select", "DUP001"))
+    assert len(report["files"][0]["findings"]) == 399
