@@ -286,10 +286,18 @@ def _emit(children, raw: str, cmap: SourceMap, builder: TextBuilder, cursor: int
         if not piece:
             continue
         at = raw.find(piece, cursor) if piece != " " else raw.find("\n", cursor)
+        loose = None
+        if at < 0 and piece.strip():
+            # A code span or a line break turned newlines into spaces: find the piece with any whitespace.
+            loose = re.compile(r"\s+".join(re.escape(part) for part in piece.split())).search(raw, cursor)
         if at >= 0:
             src = cmap.to_source(at)
             src_len = len(piece)
             cursor = at + len(piece)
+        elif loose is not None and loose.group().split() == piece.split():
+            src = cmap.to_source(loose.start())
+            src_len = loose.end() - loose.start()
+            cursor = loose.end()
         else:  # escapes or entities changed the text: map it onto the raw stretch as a whole
             src = cmap.to_source(cursor)
             src_len = max(1, min(len(piece), len(raw) - cursor))
