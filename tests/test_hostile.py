@@ -73,3 +73,36 @@ def test_a_findings_flood_shows_the_first_few_and_a_count_while_json_keeps_all(t
     assert "… and 389 more DUP001 findings in this file" in text
     report, _ = check_json("flood.txt", cwd=tmp_path, extra=("--select", "DUP001"))
     assert len(report["files"][0]["findings"]) == 399
+
+
+def test_a_rule_past_its_time_budget_is_stopped_for_that_file_and_the_others_stand(monkeypatch):
+    from dataclasses import replace
+
+    from copydesk import kinds
+    from copydesk.config import Settings, build_rules
+    from copydesk.engine import lint_article
+    from copydesk.readers import read_article
+    from copydesk.registry import load_registry
+
+    def never_ends(article, card):
+        while True:  # a kind gone quadratic on some input
+            time.sleep(0.01)
+        yield  # pragma: no cover
+
+    registry = load_registry()
+    slow = kinds.load_kinds()["placeholder_text"]
+    monkeypatch.setitem(kinds.KINDS, "placeholder_text", replace(slow, check=never_ends))
+    cards = build_rules(registry, Settings(), select=["STR002", "DUP001"]).cards
+    article = read_article("draft.txt", f"{PARA}\n\n{PARA}\n".encode())
+    started = time.monotonic()
+    result = lint_article(article, cards, registry, rule_timeout=0.5)
+    assert time.monotonic() - started < 5
+    assert [f.code for f in result.findings] == ["DUP001"]
+    assert any("STR002 (placeholder-text) was stopped after 0.5 s" in n for n in result.notices)
+
+
+def test_a_bad_rule_timeout_is_a_config_error(tmp_path):
+    write(tmp_path / "a.txt", PARA + "\n")
+    write(tmp_path / ".copydesk.toml", 'rule-timeout = "soon"\n')
+    proc = run_cli("check", "a.txt", cwd=tmp_path)
+    assert proc.returncode == 2 and b"rule-timeout" in proc.stderr and b"Traceback" not in proc.stderr

@@ -222,7 +222,8 @@ def cmd_check(args) -> int:
             article.meta["opinion"] = True
         results.append(lint_article(article, ruleset.for_path(display), ruleset.registry, model=settings.model,
                                     debug=args.debug, nlp_max_chars=settings.max_nlp_chars,
-                                    opinion=settings.opinion, language=settings.language))
+                                    opinion=settings.opinion, language=settings.language,
+                                    rule_timeout=settings.rule_timeout))
         del article  # keep memory flat over thousands of files
     if args.format != "text" or args.output:
         # Machine formats carry errors and notices inside the report; say them on stderr for people too.

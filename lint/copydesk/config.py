@@ -17,7 +17,7 @@ from copydesk.registry import Registry, RuleCard
 FAIL_LEVELS = ("error", "warning", "info", "never")
 DEFAULT_MAX_BYTES = 25_000_000
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "rules", "fail-on", "model", "preview", "exclude",
-        "max-file-bytes", "max-nlp-chars", "extend-rules", "opinion", "opinion-files", "language"}
+        "max-file-bytes", "max-nlp-chars", "extend-rules", "opinion", "opinion-files", "language", "rule-timeout"}
 OPINION_POLICIES = ("off", "info", "on")
 
 
@@ -41,6 +41,7 @@ class Settings:
     extend_rules: list[str] = field(default_factory=list)
     opinion: str = "off"  # what neutrality rules do in an opinion piece: off, info (downgraded) or on
     opinion_files: list[str] = field(default_factory=list)  # globs of columns, reviews, editorials
+    rule_timeout: float = 30.0  # seconds one rule may spend on one file before it is stopped there (0: no limit)
     language: str = "auto"  # the drafts' language: auto (declared, else read from the text) or a code ("de")
     source: Path | None = None  # the file these came from
     root: Path | None = None  # its folder: per-file-ignores and exclude globs are relative to it
@@ -83,6 +84,10 @@ def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"{at} must be a spaCy model package name")
             s.model = value
+        elif key == "rule-timeout":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ConfigError(f"{at} must be a number of seconds (0 for no limit)")
+            s.rule_timeout = float(value)
         elif key == "language":
             if not isinstance(value, str) or not re.fullmatch(r"auto|[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", value):
                 raise ConfigError(f"{at} must be auto or a language code such as en, de or pt-BR")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from copydesk.document import Article
@@ -16,6 +19,7 @@ SEVERITY_WEIGHT = {"error": 10.0, "warning": 4.0, "info": 1.0}
 SCORE_WORDS = 500  # penalties are scaled to an article of this length
 SCORE_HALF = 20.0  # penalty points (per 500 words) that halve the score
 NLP_MAX_CHARS = 1_000_000  # spaCy's own default max_length, applied to the whole article
+RULE_TIMEOUT = 30.0  # seconds one rule may spend on one file: generous, since every kind is linear
 
 
 @dataclass
@@ -53,7 +57,7 @@ LANGUAGE_INDEPENDENT = {"duplication", "boilerplate", "structure"}
 
 def lint_article(article: Article, cards: list[RuleCard], registry: Registry, model: str | None = None,
                  debug: bool = False, nlp_max_chars: int = NLP_MAX_CHARS, opinion: str = "off",
-                 language: str = "auto") -> FileResult:
+                 language: str = "auto", rule_timeout: float = RULE_TIMEOUT) -> FileResult:
     """Run the cards over the article: NLP once if any card needs it, suppressions, ranking, score.
 
     opinion: what the neutrality rules do in an opinion piece (a column, review or editorial, declared in
@@ -79,7 +83,7 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
     regular = [c for c in cards if c.kind not in AFTER_SUPPRESSION]
     late = [c for c in cards if c.kind in AFTER_SUPPRESSION]
     for card in regular:
-        findings.extend(_run(card, article, result, debug))
+        findings.extend(_run(card, article, result, debug, rule_timeout))
     # Merge before suppressing, so silencing a defect silences it whole, not just one rule's view of it.
     findings.sort(key=Finding.sort_key)
     findings = _one_finding_per_defect(findings, {c.code for c in cards if c.kind_impl.covers})
@@ -87,7 +91,7 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
     directives = parse_directives(article, registry, {c.code for c in cards})
     findings = apply_suppressions(findings, directives)
     for card in late:
-        findings.extend(_run(card, article, result, debug))
+        findings.extend(_run(card, article, result, debug, rule_timeout))
     findings.sort(key=Finding.sort_key)
     result.findings = findings
     result.lines = {f.line: article.source.line_text(f.line) for f in findings}
@@ -142,9 +146,40 @@ def _apply_opinion_policy(article: Article, cards: list[RuleCard], policy: str,
     return [replace(c, severity="info") if c.category == "neutrality" else c for c in cards]
 
 
-def _run(card: RuleCard, article: Article, result: FileResult, debug: bool) -> list[Finding]:
+class RuleTimeout(Exception):
+    """A rule ran past its time budget on one file."""
+
+
+@contextmanager
+def _budget(seconds: float):
+    """Interrupt the running rule after `seconds` (wall clock). Uses SIGALRM, so only on POSIX and in the
+    main thread; elsewhere the rule runs unbounded (every kind is linear in the article's length, so the
+    budget is a guard against the unforeseen, not the plan)."""
+    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(_signum, _frame):
+        raise RuleTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return list(card.kind_impl.check(article, card))
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _run(card: RuleCard, article: Article, result: FileResult, debug: bool, budget: float = 0.0) -> list[Finding]:
+    try:
+        with _budget(budget):
+            return list(card.kind_impl.check(article, card))
+    except RuleTimeout:
+        result.notices.append(f"rule {card.code} ({card.name}) was stopped after {budget:g} s on this file "
+                              f"(setting 'rule-timeout'); the other rules' findings stand")
+        return []
     except Exception as exc:  # a broken kind must not take the other rules down with it
         if debug:
             traceback.print_exc()
