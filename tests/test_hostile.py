@@ -16,7 +16,7 @@ def _laughs(levels: int = 8) -> str:
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, levels):
         lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
-    lines.append(f"title: [" + ",".join([f"*a{levels - 1}"] * 9) + "]")
+    lines.append("title: [" + ",".join([f"*a{levels - 1}"] * 9) + "]")
     return "---\n" + "\n".join(lines) + f"\n---\n{PARA}\n\n{PARA}\n"
 
 

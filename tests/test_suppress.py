@@ -49,7 +49,7 @@ def test_disable_file_with_codes_and_categories():
 
 def test_disable_all_rules_by_naming_none():
     # Two different furniture lines: the same line twice is one finding that names both lines.
-    text = f"Skip to content\n<!-- copydesk: disable-next-line -->\nRead also:\n"
+    text = "Skip to content\n<!-- copydesk: disable-next-line -->\nRead also:\n"
     assert findings(text) == [("BOI001", 1)]
 
 

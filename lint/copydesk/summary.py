@@ -15,7 +15,7 @@ from typing import Any, Iterator
 from copydesk.document import Article, Block
 from copydesk.kinds.text import clip, content_words, split_sentences, stem, word_count
 from copydesk.topic import CAST_LABELS, name_words
-from copydesk.voice import looks_english, negated
+from copydesk.voice import is_english, negated
 
 BODY_KINDS = ("paragraph", "quote", "line", "caption")
 # Verbs a summary uses to introduce what the body says, not claims of their own.
@@ -154,9 +154,7 @@ def compare_items(article: Article, head: Block, items: list[Block], overlap: fl
     Drift is looked for only in a section that is a summary: its heading says so, or a third of its items
     restate the body. Under any other heading a list is the article's own content (steps, pros, links)."""
     body = _body(article)
-    english = article.cache.get("english")
-    if english is None:
-        english = article.cache["english"] = looks_english(article)
+    english = is_english(article)
     verdicts = []
     for item in items:
         cw = content_words(item.text)

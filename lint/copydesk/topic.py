@@ -10,11 +10,10 @@ from functools import lru_cache
 import importlib.util
 from pathlib import Path
 from statistics import median
-from typing import Any
 
 from copydesk.document import Article, Block
 from copydesk.kinds.text import STOPWORDS
-from copydesk.voice import looks_english
+from copydesk.voice import is_english
 
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
 # Words every news paragraph uses: a headline sharing them with a paragraph says nothing about its subject.
@@ -117,10 +116,8 @@ def profile(article: Article) -> Profile | None:
     """The article's profile, built once; None when the draft is not English (the lemmas would be noise)."""
     if "topic" in article.cache:
         return article.cache["topic"]
-    if "english" not in article.cache:
-        article.cache["english"] = looks_english(article)
     result = None
-    if article.cache["english"]:
+    if is_english(article):
         story = set(id(b) for b in article.story_blocks())
         # The headline, dek and metadata count as the story's own words; furniture regions do not.
         blocks = [_profile_block(b) for b in article.blocks if id(b) in story or not b.in_body]

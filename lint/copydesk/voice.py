@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from copydesk.document import Article, Block
 from copydesk.lexicon import word_set
@@ -18,6 +18,14 @@ from copydesk.lexicon import word_set
 NARRATION_KINDS = ("title", "dek", "heading", "paragraph", "caption", "list_item", "line")
 # Entity types that are names: a listed word inside one ("Brutal Honesty Ltd") is part of the name.
 NAME_ENTITIES = {"ORG", "WORK_OF_ART", "PERSON", "FAC", "EVENT", "LAW", "PRODUCT", "GPE", "NORP", "LOC"}
+# Titles and posts written before a name: they make a surname a full reference ("Senator Ryan"), and
+# some house styles capitalise them on their own ("the Congressman said").
+TITLE_WORDS = frozenset("""president senator sen rep representative congressman congresswoman gov governor mayor judge
+justice general gen colonel col capt captain sgt sergeant chancellor minister secretary speaker pope king queen prince
+princess coach chief sheriff officer detective det rev father bishop archbishop rabbi imam commissioner councillor
+councilman councilwoman premier ambassador director chairman chairwoman chair leader vice attorney inspector
+superintendent lieutenant lt admiral adm sir dame lord lady dr doctor prof professor""".split())
+
 NEGATORS = {"not", "n't", "never", "no", "nor", "hardly", "neither", "without"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
 OPINION_GENRES = {"opinion", "column", "review", "editorial", "op-ed", "oped", "commentary", "letters",
@@ -90,6 +98,14 @@ def article_language(article: Article, setting: str = "auto") -> str:
     return code
 
 
+def is_english(article: Article) -> bool:
+    """Whether the rules that read English should run on this draft: the language decided for it (the engine
+    records the configured or declared one), else read from the text once and kept in article.cache."""
+    if "english" not in article.cache:
+        article.cache["english"] = looks_english(article)
+    return article.cache["english"]
+
+
 def looks_english(article: Article) -> bool:
     """The draft declares English (front matter or <html lang>), or its text reads as English. The word lists
     and the model are English: on a French page "toutes" would be read as the verb "tout"."""
@@ -113,9 +129,7 @@ def sentences(article: Article, kinds: tuple[str, ...] | list[str] = NARRATION_K
     if key in article.cache:
         return article.cache[key]
     out: list[Sentence] = []
-    if "english" not in article.cache:
-        article.cache["english"] = looks_english(article)
-    if article.cache["english"]:
+    if is_english(article):
         # Sentence objects are shared between kind sets, so each keeps its token list once.
         every = article.cache.setdefault("sentence_objects", {})
         for block in narration_blocks(article, kinds):

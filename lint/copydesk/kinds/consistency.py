@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterator
 
 from copydesk.dates import WEEKDAYS, article_date, has_dateline, mentions
@@ -15,7 +16,7 @@ from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
 from copydesk.lexicon import read_list
-from copydesk.voice import Sentence, narration_blocks, sentences
+from copydesk.voice import TITLE_WORDS, Sentence, narration_blocks, sentences
 
 # -- names and titles ---------------------------------------------------------------------------------------
 
@@ -145,15 +146,6 @@ def _titled(m: Mention) -> bool:
     return bool(before) and (before[-1].rstrip(".").lower() in HONORIFICS | TITLE_WORDS
                              or (before[-1][:1].isupper() and before[-1].endswith(".")))
 
-
-# Titles that make a surname a full reference ("Senator Ryan").
-TITLE_WORDS = {"president", "senator", "sen", "rep", "representative", "gov", "governor", "mayor", "judge", "justice",
-               "general", "gen", "col", "capt", "captain", "sgt", "sergeant", "chancellor", "minister", "secretary",
-               "speaker", "pope", "king", "queen", "prince", "princess", "coach", "chief", "sheriff", "officer",
-               "detective", "det", "rev", "father", "bishop", "archbishop", "rabbi", "imam", "commissioner",
-               "councillor", "councilman", "councilwoman", "premier", "ambassador", "director", "chairman",
-               "chairwoman", "chair", "leader", "vice", "attorney", "inspector", "superintendent", "lieutenant",
-               "lt", "admiral", "adm", "sir", "dame", "lord", "lady", "dr", "prof", "professor"}
 
 
 # Posts a person holds, as opposed to descriptions ("candidate", "activist") that legitimately vary.
@@ -385,7 +377,8 @@ def _tails(us: str) -> tuple[str, ...]:
     return TAILS
 
 
-def _spelling_forms() -> dict[str, tuple[str, str]]:
+@lru_cache(maxsize=1)
+def spelling_forms() -> dict[str, tuple[str, str]]:
     """Every listed form with common endings -> (system, the American base form as the key)."""
     forms: dict[str, tuple[str, str]] = {}
     for entry in read_list("spelling-variants"):
@@ -401,15 +394,6 @@ def _spelling_forms() -> dict[str, tuple[str, str]]:
     # A form shared by both systems ("aging" is no British form's inflection, but check) says nothing.
     return forms
 
-
-_FORMS: dict[str, tuple[str, str]] | None = None
-
-
-def spelling_forms() -> dict[str, tuple[str, str]]:
-    global _FORMS
-    if _FORMS is None:
-        _FORMS = _spelling_forms()
-    return _FORMS
 
 
 @dataclass

@@ -4,22 +4,15 @@ with no verb), and LanguageTool's matches when a LanguageTool engine is configur
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
-from typing import Any, Iterator
+from typing import Iterator
 
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
-from copydesk.voice import NAME_ENTITIES, in_quote, looks_english, narration_blocks, sentences
-
-
-def _english(article: Article) -> bool:
-    """German opens quotations with „ and closes them with “, and "die die" is German: these checks are for
-    English copy only (the rules reading the parse already skip other languages)."""
-    if "english" not in article.cache:
-        article.cache["english"] = looks_english(article)
-    return article.cache["english"]
+from copydesk.voice import TITLE_WORDS, in_quote, is_english, narration_blocks, sentences
 
 PROSE_KINDS = ("paragraph", "list_item", "quote", "caption")
 
@@ -32,11 +25,6 @@ def _word_counts(article: Article) -> Counter:
         article.cache["word_counts"] = Counter(w for b in article.body for w in re.findall(r"\b[A-Za-z][a-z'-]+\b", b.text))
     return article.cache["word_counts"]
 
-
-# Titles some house styles capitalise before or instead of a name ("the Congressman said").
-TITLES = frozenset("president senator congressman congresswoman governor mayor minister secretary chancellor king "
-                   "queen prince princess pope bishop judge justice general colonel captain sheriff chief director "
-                   "chairman chairwoman speaker premier ambassador commissioner councillor professor doctor".split())
 
 
 @kind(
@@ -62,7 +50,7 @@ def stray_capital(article: Article, card) -> Iterator[Finding]:
             # ("their Opposition"), and capitalised only this once (a word capitalised every time is a brand
             # or a style: "Experience" in a sponsor's copy).
             after_possessive = toks[k - 1].tag_ == "PRP$" and tok.tag_ in ("NN", "NNS")
-            if not (counts[text.lower()] or after_possessive) or counts[text] > 1 or text.lower() in TITLES:
+            if not (counts[text.lower()] or after_possessive) or counts[text] > 1 or text.lower() in TITLE_WORDS:  # house styles capitalise titles
                 continue
             if tok.ent_type_ or tok.pos_ == "PROPN" or tok.tag_ in ("NNP", "NNPS"):
                 continue
@@ -89,8 +77,9 @@ ALLOWED_DOUBLES = frozenset("had that is bye no so very really yeah yes ha blah 
 
 @kind("doubled_word", options={}, fields=("word",))
 def doubled_word(article: Article, card) -> Iterator[Finding]:
-    """The same word twice in a row ("the the"), the commonest slip of an edit."""
-    if not _english(article):
+    """The same word twice in a row ("the the"), the commonest slip of an edit. English copy only: "die die"
+    is German."""
+    if not is_english(article):
         return
     for block in narration_blocks(article, PROSE_KINDS + ("heading", "title", "dek")):
         for m in DOUBLED.finditer(block.text):
@@ -145,8 +134,9 @@ def _curly(text: str) -> str:
 def unbalanced_marks(article: Article, card) -> Iterator[Finding]:
     """A quotation mark or bracket that is never closed (or closed without being opened). Brackets pair within
     their paragraph. A quotation may run over several paragraphs: news style opens each again without
-    closing, and careless copy leaves the middle ones bare; it is unbalanced only if nothing closes it."""
-    if not _english(article):
+    closing, and careless copy leaves the middle ones bare; it is unbalanced only if nothing closes it.
+    English copy only: German opens quotations with „ and closes them with “."""
+    if not is_english(article):
         return
     blocks = narration_blocks(article, PROSE_KINDS)
     texts = [_curly(LIST_MARKER.sub(lambda m: " " * len(m.group()), b.text)) for b in blocks]
@@ -270,8 +260,6 @@ def languagetool(article: Article, card) -> Iterator[Finding]:
         matches = lt.check(text, engine, opts["language"], opts["timeout"], opts["disabled_rules"])
     except lt.EngineUnavailable:
         return
-    import bisect
-
     for m in matches:
         i = bisect.bisect_right(starts, m.offset) - 1
         block = blocks[i]
