@@ -106,3 +106,73 @@ def test_a_bad_rule_timeout_is_a_config_error(tmp_path):
     write(tmp_path / ".copydesk.toml", 'rule-timeout = "soon"\n')
     proc = run_cli("check", "a.txt", cwd=tmp_path)
     assert proc.returncode == 2 and b"rule-timeout" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def test_a_pasted_flood_is_reported_copy_by_copy_and_read_once_by_the_other_rules():
+    from copydesk.engine import lint_text
+
+    para = "The shocking ferry cuts will hit Osterby hardest, the harbour board admitted on Tuesday."
+    result = lint_text("# Ferry cuts\n\n" + "\n\n".join([para] * 40) + "\n", "flood.md")
+    codes = [f.code for f in result.findings]
+    assert codes.count("DUP001") == 39  # every copy is still a finding
+    # The editorializing word is one defect in one paragraph, not forty.
+    neutral = [f for f in result.findings if f.category == "neutrality"]
+    assert len(neutral) == 1 and neutral[0].line == 3
+    assert any("39 pasted copies" in n for n in result.notices)
+
+
+def test_a_few_copies_are_not_a_flood():
+    from copydesk.engine import lint_text
+
+    para = "The shocking ferry cuts will hit Osterby hardest, the harbour board admitted on Tuesday."
+    result = lint_text("# Ferry cuts\n\n" + "\n\n".join([para] * 2) + "\n", "twice.md")
+    assert [f.line for f in result.findings if f.code == "DUP001"] == [5]
+    assert not any("pasted copies" in n for n in result.notices)
+
+
+def test_a_punctuation_storm_is_counted_in_tokens_not_words():
+    # 60,000 asterisks are one "word" and 60,000 tokens: parsing them took half a minute.
+    from copydesk.engine import lint_text
+
+    result = lint_text("The ferry vote passed. " + "*" * 60_000 + "\n", "storm.txt")
+    assert any("over max-nlp-tokens (20,000)" in n for n in result.notices)
+
+
+def test_past_max_words_only_the_dump_rules_run():
+    from copydesk.config import Settings, build_rules
+    from copydesk.engine import lint_article
+    from copydesk.readers import parse_text
+    from copydesk.registry import load_registry
+
+    registry = load_registry()
+    article = parse_text("Skip to content\n\nThe shocking ferry cuts were announced.\n", "a.txt", "txt")
+    result = lint_article(article, build_rules(registry, Settings()).for_path("a.txt"), registry, max_words=5)
+    assert [f.code for f in result.findings] == ["BOI001"]
+    assert any("over max-words (5)" in n for n in result.notices)
+
+
+def test_space_free_runs_are_cut_before_parsing():
+    from copydesk.nlp import LONG_RUN, chunks
+
+    text = "The ferry left. " + "#" * 5_000 + " It came back."
+    pieces = chunks(text)
+    assert "".join(p for _, p in pieces) == text
+    assert all(text[o:o + len(p)] == p for o, p in pieces)
+    assert max(len(p) for _, p in pieces if "#" in p) <= LONG_RUN
+
+
+def test_front_matter_fields_of_the_wrong_type_are_ignored(tmp_path):
+    write(tmp_path / "types.md", "---\ntitle: [1, 2]\ndate: not-a-date\ntags: 7\nlang: [en]\n---\n\n"
+          + PARA + "\n\nFerries\n\nOsterby\n\nHarbour\n\nBudget\n")
+    report, proc = check_json("types.md", cwd=tmp_path)
+    assert proc.returncode in (0, 1) and not report["files"][0].get("errors"), report
+
+
+def test_a_long_stacked_run_names_the_range_of_lines():
+    from copydesk.engine import lint_text
+
+    line = "<p>The Osterby harbour at dawn, before the first ferry of the winter left.</p>\n"
+    result = lint_text(line * 300, "stack.html", select=["DUP001"])
+    assert len(result.findings) == 1
+    assert "300 times in a row (lines 1 to 300)" in result.findings[0].message
+    assert len(result.findings[0].message) < 300

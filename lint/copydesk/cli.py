@@ -222,6 +222,7 @@ def cmd_check(args) -> int:
             article.meta["opinion"] = True
         results.append(lint_article(article, ruleset.for_path(display), ruleset.registry, model=settings.model,
                                     debug=args.debug, nlp_max_chars=settings.max_nlp_chars,
+                                    nlp_max_tokens=settings.max_nlp_tokens, max_words=settings.max_words,
                                     opinion=settings.opinion, language=settings.language,
                                     rule_timeout=settings.rule_timeout))
         del article  # keep memory flat over thousands of files

@@ -15,9 +15,9 @@ from copydesk.kinds import OptionError
 from copydesk.registry import Registry, RuleCard
 
 FAIL_LEVELS = ("error", "warning", "info", "never")
-DEFAULT_MAX_BYTES = 25_000_000
+DEFAULT_MAX_BYTES = 5_000_000  # five times the largest saved news page we have seen
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "rules", "fail-on", "model", "preview", "exclude",
-        "max-file-bytes", "max-nlp-chars", "extend-rules", "opinion", "opinion-files", "language", "rule-timeout"}
+        "max-file-bytes", "max-nlp-chars", "max-nlp-tokens", "max-words", "extend-rules", "opinion", "opinion-files", "language", "rule-timeout"}
 OPINION_POLICIES = ("off", "info", "on")
 
 
@@ -38,6 +38,8 @@ class Settings:
     exclude: list[str] = field(default_factory=list)
     max_file_bytes: int = DEFAULT_MAX_BYTES
     max_nlp_chars: int = 1_000_000
+    max_nlp_tokens: int = 20_000
+    max_words: int = 100_000
     extend_rules: list[str] = field(default_factory=list)
     opinion: str = "off"  # what neutrality rules do in an opinion piece: off, info (downgraded) or on
     opinion_files: list[str] = field(default_factory=list)  # globs of columns, reviews, editorials
@@ -100,7 +102,7 @@ def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
             if not isinstance(value, bool):
                 raise ConfigError(f"{at} must be true or false")
             s.preview = value
-        elif key in ("max-file-bytes", "max-nlp-chars"):
+        elif key in ("max-file-bytes", "max-nlp-chars", "max-nlp-tokens", "max-words"):
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise ConfigError(f"{at} must be a positive integer")
             setattr(s, key.replace("-", "_"), value)

@@ -150,9 +150,15 @@ class Article:
     nlp_done: bool = False
     directives: list[Any] = field(default_factory=list)  # `copydesk:` comments, set by suppress.py
     cache: dict[str, Any] = field(default_factory=dict)  # values several rules derive from the parse, once
+    # Indexes of pasted-flood copies (a block repeated many times, after its first occurrence), hidden from
+    # the body while the rules that do not compare blocks run: duplicate-block reports the copies, and the
+    # other rules would only say the same thing thousands of times, at thousands of times the cost.
+    hidden: frozenset[int] = frozenset()
 
     @property
     def body(self) -> list[Block]:
+        if self.hidden:
+            return [b for b in self.blocks if b.in_body and b.index not in self.hidden]
         return [b for b in self.blocks if b.in_body]
 
     def story_blocks(self) -> list[Block]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 import traceback
@@ -19,6 +20,15 @@ SEVERITY_WEIGHT = {"error": 10.0, "warning": 4.0, "info": 1.0}
 SCORE_WORDS = 500  # penalties are scaled to an article of this length
 SCORE_HALF = 20.0  # penalty points (per 500 words) that halve the score
 NLP_MAX_CHARS = 1_000_000  # spaCy's own default max_length, applied to the whole article
+# Parsing costs about 0.15 s per 1,000 tokens (words and punctuation marks) on one core: 20,000 tokens
+# (about 17,000 words of prose, twice a long-form feature) keeps any file within a few seconds, so a CI gate
+# answers every file quickly. Tokens, not words: a run of 100,000 asterisks is one "word" and 100,000 tokens.
+NLP_MAX_TOKENS = 20_000
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+MAX_WORDS = 100_000  # fifty news articles: past this only the rules that compare or match blocks by shape run
+FLOOD_COPIES = 5  # a block this many times over is a pasted flood: the copies are read once by most rules
+# Rules that compare blocks with each other or count repeats: they see every copy.
+SEES_COPIES = {"duplication", "boilerplate"}
 RULE_TIMEOUT = 30.0  # seconds one rule may spend on one file: generous, since every kind is linear
 
 
@@ -56,8 +66,9 @@ LANGUAGE_INDEPENDENT = {"duplication", "boilerplate", "structure"}
 
 
 def lint_article(article: Article, cards: list[RuleCard], registry: Registry, model: str | None = None,
-                 debug: bool = False, nlp_max_chars: int = NLP_MAX_CHARS, opinion: str = "off",
-                 language: str = "auto", rule_timeout: float = RULE_TIMEOUT) -> FileResult:
+                 debug: bool = False, nlp_max_chars: int = NLP_MAX_CHARS, nlp_max_tokens: int = NLP_MAX_TOKENS,
+                 opinion: str = "off", language: str = "auto", rule_timeout: float = RULE_TIMEOUT,
+                 max_words: int = MAX_WORDS) -> FileResult:
     """Run the cards over the article: NLP once if any card needs it, suppressions, ranking, score.
 
     opinion: what the neutrality rules do in an opinion piece (a column, review or editorial, declared in
@@ -65,15 +76,23 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
     result = FileResult(path=article.path, words=article.words, notices=list(article.notices))
     cards = _apply_opinion_policy(article, cards, opinion, result)
     cards = _apply_language(article, cards, language, result)
+    cards = _apply_size_limit(article, cards, max_words, result)
+    copies = _flood_copies(article, result)
+    article.hidden = copies  # hidden for language analysis and most rules; SEES_COPIES rules get them back
     needs_nlp = [c for c in cards if c.kind_impl.needs_nlp]
     if needs_nlp and article.blocks:
-        chars = sum(len(b.text) for b in article.blocks)
-        if chars > nlp_max_chars:
-            # Language analysis keeps every parsed sentence in memory; past this size no news article
-            # is plausible, so those rules are skipped (and said so) rather than exhausting memory.
+        read = [b for b in article.blocks if b.index not in copies]
+        chars = sum(len(b.text) for b in read)
+        tokens = sum(len(_TOKEN.findall(b.text)) for b in read) if chars <= nlp_max_chars else 0
+        over = (f"{chars:,} characters is over max-nlp-chars ({nlp_max_chars:,})" if chars > nlp_max_chars else
+                f"{tokens:,} words and marks is over max-nlp-tokens ({nlp_max_tokens:,})"
+                if tokens > nlp_max_tokens else None)
+        if over:
+            # Language analysis keeps every parsed sentence in memory and costs time in proportion to the text;
+            # past this size no news article is plausible, so those rules are skipped (and said so) rather than
+            # holding up a CI gate or exhausting memory.
             cards = [c for c in cards if not c.kind_impl.needs_nlp]
-            result.notices.append(f"{chars:,} characters is over max-nlp-chars ({nlp_max_chars:,}); "
-                                  f"{len(needs_nlp)} rule(s) needing language analysis were skipped")
+            result.notices.append(f"{over}; {len(needs_nlp)} rule(s) needing language analysis were skipped")
         else:
             from copydesk import nlp
 
@@ -83,7 +102,9 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
     regular = [c for c in cards if c.kind not in AFTER_SUPPRESSION]
     late = [c for c in cards if c.kind in AFTER_SUPPRESSION]
     for card in regular:
+        article.hidden = frozenset() if card.category in SEES_COPIES else copies
         findings.extend(_run(card, article, result, debug, rule_timeout))
+    article.hidden = frozenset()
     # Merge before suppressing, so silencing a defect silences it whole, not just one rule's view of it.
     findings.sort(key=Finding.sort_key)
     findings = _one_finding_per_defect(findings, {c.code for c in cards if c.kind_impl.covers})
@@ -128,6 +149,36 @@ def _apply_language(article: Article, cards: list[RuleCard], language: str, resu
         result.notices.append(f"not English ({code}): only duplication, boilerplate and structure rules ran "
                               f"(setting 'language' to override)")
     return kept
+
+
+def _apply_size_limit(article: Article, cards: list[RuleCard], max_words: int, result: FileResult) -> list[RuleCard]:
+    """Past max_words the file is a dump, not a draft: the rules that find dumps (pasted copies, furniture,
+    shape) still run, in time linear in its length; the rest would take minutes to say little."""
+    if article.words <= max_words:
+        return cards
+    kept = [c for c in cards if (c.category in LANGUAGE_INDEPENDENT and not c.kind_impl.needs_nlp)
+            or c.kind == "unused_suppression"]
+    if len(kept) < len(cards):
+        result.notices.append(f"{article.words:,} words is over max-words ({max_words:,}): only the duplication, "
+                              f"boilerplate and structure rules that need no language analysis ran")
+    return kept
+
+
+def _flood_copies(article: Article, result: FileResult) -> frozenset[int]:
+    """Indexes of the copies of any body block that occurs FLOOD_COPIES times or more (all but the first)."""
+    seen: dict[tuple[str, str], int] = {}
+    repeats: dict[tuple[str, str], list[int]] = {}
+    for block in article.body:
+        key = (block.kind, block.text)
+        if key in seen:
+            repeats.setdefault(key, []).append(block.index)
+        else:
+            seen[key] = block.index
+    hidden = [i for copies in repeats.values() if len(copies) + 1 >= FLOOD_COPIES for i in copies]
+    if hidden:
+        result.notices.append(f"{len(hidden):,} pasted copies of repeated blocks were read once by the rules that "
+                              f"do not compare blocks (duplicate-block reports each copy)")
+    return frozenset(hidden)
 
 
 def _apply_opinion_policy(article: Article, cards: list[RuleCard], policy: str,

@@ -71,17 +71,26 @@ def load_pipeline(name: str | None = None, analyses: frozenset[str] | None = Non
 
 
 _CUT = re.compile(r"(?<=[.!?])\s+|\n")
+# spaCy strips suffixes from a space-free run one character at a time, rescanning it each time: quadratic
+# in the run's length. Runs past this length (a pasted hash, a row of asterisks) are cut into pieces of it.
+LONG_RUN = 200
+_LONG_RUN = re.compile(r"\S{%d,}" % LONG_RUN)
 
 
 def chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
     """Split text into (offset, piece) no longer than limit, cutting at sentence ends where possible."""
-    if len(text) <= limit:
+    if len(text) <= limit and not _LONG_RUN.search(text):
         return [(0, text)]
     out: list[tuple[int, str]] = []
     start = 0
     while start < len(text):
         end = min(len(text), start + limit)
-        if end < len(text):
+        run = _LONG_RUN.search(text, start, end)
+        if run and run.start() == start:
+            end = min(run.end(), start + LONG_RUN)
+        elif run:
+            end = run.start()
+        elif end < len(text):
             cut = None
             for m in _CUT.finditer(text, start + limit // 2, end):
                 cut = m.end()
@@ -103,6 +112,8 @@ def annotate(article: Article, model: str | None = None, analyses: frozenset[str
     texts: list[str] = []
     for block in article.blocks:
         block.docs = []
+        if block.index in article.hidden:
+            continue
         for offset, piece in chunks(block.text):
             if piece.strip():
                 jobs.append((block, offset))

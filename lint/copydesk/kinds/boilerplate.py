@@ -120,6 +120,7 @@ def page_furniture(article: Article, card) -> Iterator[Finding]:
                 for p in opts["prefixes"]]
     body = article.body
     scores: list[tuple[float, str]] = []
+    judged: dict[str, tuple[float, str]] = {}  # by text: a line pasted thousands of times is judged once
     for block in body:
         n = word_count(block.text)
         if (block.kind in ("quote", "caption", "byline") or block.attrs.get("table_cell") or block.quotes
@@ -136,7 +137,9 @@ def page_furniture(article: Article, card) -> Iterator[Finding]:
         if key in phrases or any(p.match(block.text) for p in prefixes):
             scores.append((1.0, "a known furniture phrase"))
         else:
-            scores.append(_furniture_score(block, opts["judge_max_words"]))
+            if block.text not in judged:
+                judged[block.text] = _furniture_score(block, opts["judge_max_words"])
+            scores.append(judged[block.text])
     last = len(body) - 1
     groups: dict[str, list[tuple[Block, float, str]]] = {}
     for i, block in enumerate(body):

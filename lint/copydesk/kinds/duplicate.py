@@ -166,8 +166,11 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
             run.append(run[-1] + 1)
         distance = "directly below" if adjacent else f"{block.start_line - first.end_line} lines below"
         if len(run) > 1:
-            lines = ", ".join(str(blocks[p].start_line) for p in run)
-            distance = f"directly below, {len(run) + 1} times in a row (lines {first.start_line}, {lines})"
+            if len(run) < 6:
+                lines = "lines " + ", ".join(str(n) for n in [first.start_line] + [blocks[p].start_line for p in run])
+            else:  # a pasted flood: the range, not thousands of line numbers
+                lines = f"lines {first.start_line} to {blocks[run[-1]].start_line}"
+            distance = f"directly below, {len(run) + 1} times in a row ({lines})"
         yield make_finding(card, article, block, confidence=(1.0 if ratio == 1.0 else 0.9) * (1.0 if adjacent else 0.95),
                            through=blocks[run[-1]] if len(run) > 1 else None,
                            first_line=first.start_line, block_kind=block.kind.replace("_", " "), how=how,

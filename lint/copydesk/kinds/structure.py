@@ -4,6 +4,7 @@ empty sections, captions without a picture)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from typing import Iterator
 
@@ -162,6 +163,12 @@ _INLINE_SEPARATORS = re.compile(r"\s*[,;|•·]\s*")
 _TAGS_LINE = re.compile(r"^\s*(?:tags|topics|keywords|filed under|categories|related topics)\s*:\s*\S", re.I)
 
 
+def _phrase_counts(text: str, longest: int) -> Counter:
+    """Occurrences of every run of 1..longest consecutive words in a folded text."""
+    tokens = text.split()
+    return Counter(" ".join(tokens[i:i + n]) for n in range(1, longest + 1) for i in range(len(tokens) - n + 1))
+
+
 def _tag_like(block: Block, max_words: int) -> bool:
     text = block.text.strip()
     return (block.kind in ("list_item", "line") and 1 <= word_count(text) <= max_words and not block.attrs.get("table_cell")
@@ -184,7 +191,15 @@ def tag_list(article: Article, card) -> Iterator[Finding]:
     body = story_blocks(article)
     tags = {fold(t) for t in article.meta.get("tags", []) if isinstance(t, str)}
     folded = [fold(b.text) for b in body]
-    whole = f" {' '.join(folded)} "  # the body once, for counting where a tag's words appear
+    # How often each phrase of up to max_words words occurs in the body: one linear pass, where counting
+    # each tag over the whole text would be quadratic on a list of thousands of items.
+    # Counted only once a candidate list turns up, which most articles never have.
+    counted: list[Counter] = []
+
+    def body_counts() -> Counter:
+        if not counted:
+            counted.append(_phrase_counts(" ".join(folded), opts["max_words"]))
+        return counted[0]
     for block in body:
         if _TAGS_LINE.match(block.text):
             yield make_finding(card, article, block, confidence=0.9, items=len(block.text.split(",")),
@@ -195,9 +210,9 @@ def tag_list(article: Article, card) -> Iterator[Finding]:
         if (block.kind in ("line", "paragraph") and len(items) >= opts["min_items"] and not TERMINAL.search(block.text)
                 and all(1 <= word_count(p) <= opts["max_words"] and p[:1].isupper() for p in items)):
             keys = [fold(p) for p in items]
-            own = f" {fold(block.text)} "
+            own = _phrase_counts(fold(block.text), opts["max_words"])
             in_tags = sum(k in tags for k in keys)
-            echoed = sum(whole.count(f" {k} ") > own.count(f" {k} ") for k in keys)
+            echoed = sum(body_counts()[k] > own[k] for k in keys)
             if (tags and in_tags >= max(2, len(items) / 2)) or echoed >= opts["echo_share"] * len(items):
                 evidence = (f"{in_tags} of them are the front-matter tags" if tags and in_tags >= max(2, len(items) / 2)
                             else f"{echoed} of them just name what the story mentions")
@@ -221,10 +236,10 @@ def tag_list(article: Article, card) -> Iterator[Finding]:
             prev.text.rstrip().endswith(":") or prev.kind == "heading"
             or (prev.kind == "line" and word_count(prev.text) <= 6 and not TERMINAL.search(prev.text)))
         keys = folded[i:j]
-        in_run = f" {' '.join(keys)} "
+        in_run = Counter(keys)
         in_tags = sum(k in tags for k in keys)
         # Echoed: the tag's words occur in the body more often than in the run itself.
-        echoed = sum(bool(k) and whole.count(f" {k} ") > in_run.count(f" {k} ") for k in keys)
+        echoed = sum(bool(k) and body_counts()[k] > in_run[k] for k in keys)
         if tags and in_tags >= max(2, len(run) / 2):
             evidence = f"{in_tags} of them are the front-matter tags"
         elif tag_heading:

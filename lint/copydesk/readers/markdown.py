@@ -90,6 +90,8 @@ def _read_front_matter(article: Article, start: int, end: int) -> None:
     if not isinstance(data, dict):
         raise ReaderError("malformed front matter: expected 'key: value' pairs, found a " + type(data).__name__)
     article.meta.update({str(k): _plain(v) for k, v in data.items()})
+    # Rules read meta["tags"] as a list of strings; any other shape (tags: 7) is set below or not at all.
+    article.meta.pop("tags", None)
     for kind, keys in FIELD_KINDS.items():
         for key in keys:
             value = data.get(key)
