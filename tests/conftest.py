@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,8 @@ def cli_env(extra: dict | None = None) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(NONET), env.get("PYTHONPATH")]))
     env.pop("NO_COLOR", None)
+    # One result cache for the session's CLI runs, outside the checkout; tests of the cache set their own.
+    env.setdefault("COPYDESK_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"copydesk-test-cache-{os.getpid()}"))
     env.update(extra or {})
     return env
 

@@ -45,7 +45,8 @@ def test_json_contract_every_file_listed(tmp_path):
             "message", "excerpt"}
     source = (tmp_path / "desk/a.txt").read_text()
     for f in a["findings"]:
-        assert set(f) == keys
+        assert set(f) - {"fix"} == keys  # fix: only on findings --fix can mend
+        assert all(isinstance(n, int) for n in f.get("fix", []))
         assert span_text(source, f) == f["excerpt"]
     assert report["summary"]["files"] == 2 and report["summary"]["findings"] == 2
     assert report["summary"]["by_category"] == {"boilerplate": 1, "duplication": 1}

@@ -32,8 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check drafts and print a ranked report",
                            description="Check drafts (.md, .markdown, .txt, .html, .htm; folders are walked).")
     check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders; '-' reads stdin")
-    check.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text",
-                       help="report format (default: text)")
+    check.add_argument("--format", choices=("text", "json", "github", "sarif", "junit", "gitlab", "html"),
+                       default="text", help="report format (default: text)")
     check.add_argument("--fail-on", choices=("error", "warning", "info", "never"),
                        help="lowest severity that makes the exit code 1 (default: warning)")
     check.add_argument("--select", action="append", metavar="RULES",
@@ -47,6 +47,27 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--quiet", "-q", action="store_true", help="one line per finding, no excerpts or summary")
     check.add_argument("--no-color", action="store_true", help="plain text (also when NO_COLOR is set)")
     check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    _add_run_options(check)
+    check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in this baseline")
+    check.add_argument("--changed-lines", action="store_true",
+                       help="with --changed-since: only findings on lines changed since that ref")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes (duplicate blocks, furniture lines, "
+                       "empty list items) in place")
+    check.add_argument("--diff", action="store_true", help="show the safe fixes as a unified diff; write nothing")
+
+    baseline = sub.add_parser("baseline", help="record the findings of an archive, so checks report only new ones",
+                              description="Check the files and record every finding in a baseline file; "
+                                          "`copydesk check --baseline FILE` then reports only new findings.")
+    baseline.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    baseline.add_argument("--output", "-o", metavar="FILE", default="copydesk-baseline.json",
+                          help="baseline file to write (default: copydesk-baseline.json)")
+    for flag, kwargs in (("--select", {"action": "append", "metavar": "RULES"}),
+                         ("--ignore", {"action": "append", "metavar": "RULES"}),
+                         ("--config", {"metavar": "FILE"}), ("--preview", {"action": "store_true"}),
+                         ("--stdin-filename", {"metavar": "NAME"}), ("--debug", {"action": "store_true"}),
+                         ("--exclude", {"action": "append", "default": [], "metavar": "GLOB"})):
+        baseline.add_argument(flag, **kwargs)
+    _add_run_options(baseline)
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -54,6 +75,27 @@ def build_parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="explain one rule: why, examples, options")
     explain.add_argument("rule", metavar="CODE|NAME")
     return parser
+
+
+def _jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return n
+
+
+def _add_run_options(command) -> None:
+    from copydesk.run import default_jobs
+
+    command.add_argument("--jobs", "-j", type=_jobs, default=default_jobs(), metavar="N",
+                         help="check files in N worker processes (default: the number of cores)")
+    command.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    command.add_argument("--cache-dir", metavar="DIR",
+                         help="result cache folder (default: $COPYDESK_CACHE_DIR, else .copydesk_cache)")
+    command.add_argument("--changed-since", metavar="REF", help="only files changed since this git ref")
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -78,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_rules(args)
         if args.command == "explain":
             return cmd_explain(args)
+        if args.command == "baseline":
+            return cmd_baseline(args)
         return cmd_check(args)
     except UsageError as exc:
         print(f"copydesk: error: {exc}", file=sys.stderr)
@@ -129,104 +173,26 @@ def iter_files(paths: list[str], excluded) -> Iterator[str]:
             raise UsageError(f"no such file or directory: {raw}")
 
 
-def _special_file(path: str) -> str | None:
-    """What a path is when it is not a regular file: a named pipe, a socket, a device."""
-    import stat
-
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return None  # reading it will say what is wrong
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a file"
-
-
 def cmd_check(args) -> int:
-    from copydesk.config import Settings, build_rules, find_config_file, is_excluded, read_config_file
-    from copydesk.engine import FileResult, lint_article
-    from copydesk.readers import BinaryFile, ReaderError, read_article
-    from copydesk.registry import load_registry
     from copydesk.report import get_renderer, summarize
 
-    if args.paths.count("-") > 1:
-        raise UsageError("'-' (stdin) can be given only once")
-    select, ignore = _split(args.select), _split(args.ignore)
-    fixed = read_config_file(Path(args.config)) if args.config else None
-    if fixed and args.preview:
-        fixed.preview = True
-    settings_cache: dict[Path | None, Settings] = {}
-    rules_cache: dict[int, object] = {}
+    if args.fix and args.diff:
+        raise UsageError("--fix writes the fixes and --diff only shows them: give one")
+    results, fail_on, cards, kept_note = _check_files(args)
+    if args.diff:
+        from copydesk.fixes import apply_fixes
 
-    def settings_for(path: str) -> Settings:
+        shown = apply_fixes(results, write=False, out=sys.stdout)
+        return EXIT_FINDINGS if shown else EXIT_OK  # like `git diff --exit-code`: 1 when there is something to fix
+    if args.fix:
+        from copydesk.fixes import apply_fixes
+
+        fixed = apply_fixes(results, write=True)
         if fixed:
-            return fixed
-        where = Path(args.stdin_filename or "stdin") if path == "-" else Path(path)
-        cfg = find_config_file(where)  # the stdin name need not exist: its folder's config still applies
-        if cfg not in settings_cache:
-            s = read_config_file(cfg) if cfg else Settings()
-            s.preview = s.preview or args.preview
-            settings_cache[cfg] = s
-        return settings_cache[cfg]
-
-    def ruleset_for(settings: Settings):
-        key = id(settings)
-        if key not in rules_cache:
-            registry = load_registry(tuple(settings.extend_rules))
-            rules_cache[key] = build_rules(registry, settings, select=select, ignore=ignore)
-        return rules_cache[key]
-
-    # Resolve the top-level config and its rules before reading anything: config errors stop the run.
-    first_settings = settings_for(args.paths[0])
-    first_rules = ruleset_for(first_settings)
-    fail_on = args.fail_on or first_settings.fail_on
-    results: list[FileResult] = []
-    files = list(iter_files(args.paths, lambda p: is_excluded(p, settings_for(p), args.exclude)))
-    seen_files: set[str] = set()
-    for path in files:
-        display = (args.stdin_filename or "<stdin>") if path == "-" else path
-        if path != "-":
-            # One file named twice (or reached through another spelling) is checked once, under its first name.
-            real = os.path.realpath(path)
-            if real in seen_files:
-                continue
-            seen_files.add(real)
-            kind = _special_file(path)
-            if kind:
-                # Opening a pipe waits for a writer forever; a device or socket is no draft.
-                results.append(FileResult(path=display, score=None, skipped=True,
-                                          notices=[f"not a regular file ({kind}), skipped"]))
-                continue
-        settings = settings_for(path)
-        ruleset = ruleset_for(settings) if settings is not first_settings else first_rules
-        try:
-            data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-        except OSError as exc:
-            results.append(FileResult(path=display, score=None, errors=[f"cannot read: {exc.strerror or exc}"]))
-            continue
-        try:
-            article = read_article(display, data, max_bytes=settings.max_file_bytes)
-        except BinaryFile as exc:
-            results.append(FileResult(path=display, score=None, skipped=True, notices=[str(exc)]))
-            continue
-        except ReaderError as exc:
-            results.append(FileResult(path=display, score=None, errors=[str(exc)]))
-            continue
-        if ruleset.is_opinion_path(display):
-            article.meta["opinion"] = True
-        results.append(lint_article(article, ruleset.for_path(display), ruleset.registry, model=settings.model,
-                                    debug=args.debug, nlp_max_chars=settings.max_nlp_chars,
-                                    nlp_max_tokens=settings.max_nlp_tokens, max_words=settings.max_words,
-                                    opinion=settings.opinion, language=settings.language,
-                                    rule_timeout=settings.rule_timeout))
-        del article  # keep memory flat over thousands of files
-    if args.format != "text" or args.output:
+            print(f"copydesk: fixed {sum(fixed.values())} defect(s) in {len(fixed)} file(s)", file=sys.stderr)
+            results, fail_on, cards, kept_note = _check_files(args)  # report what is left, at its new lines
+    machine = args.format != "text" or args.output
+    if machine:
         # Machine formats carry errors and notices inside the report; say them on stderr for people too.
         # The text report shows them in place, so a terminal does not get them twice.
         for r in results:
@@ -238,8 +204,8 @@ def cmd_check(args) -> int:
     errors = any(r.errors for r in results)
     failing = fail_on != "never" and any(
         FAIL_RANK[f.severity] <= FAIL_RANK[fail_on] for r in results for f in r.findings)
-    summary = summarize(results, fail_on, failing, _run_notices(first_rules.cards))
-    if args.format != "text" or args.output:
+    summary = summarize(results, fail_on, failing, list(dict.fromkeys(_run_notices(cards) + kept_note)))
+    if machine:
         for n in summary.notices:
             print(f"copydesk: note: {n}", file=sys.stderr)
     render = get_renderer(args.format)
@@ -255,8 +221,7 @@ def cmd_check(args) -> int:
     else:
         out = sys.stdout
     try:
-        render(results, summary, out, no_color=no_color or bool(args.output), quiet=args.quiet,
-               cards=first_rules.cards)
+        render(results, summary, out, no_color=no_color or bool(args.output), quiet=args.quiet, cards=cards)
     except OSError as exc:  # a full disk, a closed pipe
         print(f"copydesk: error: cannot write the report to {args.output or 'standard output'}: "
               f"{(exc.strerror or str(exc)).lower()}", file=sys.stderr)
@@ -267,6 +232,106 @@ def cmd_check(args) -> int:
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def cmd_baseline(args) -> int:
+    from copydesk.baseline import write_baseline
+
+    results, _fail_on, _cards, _ = _check_files(args)
+    errors = [f"{r.path}: {e}" for r in results for e in r.errors]
+    for e in errors:
+        print(f"copydesk: error: {e}", file=sys.stderr)
+    try:
+        count = write_baseline(results, args.output)
+    except OSError as exc:
+        print(f"copydesk: error: cannot write the baseline to {args.output}: {(exc.strerror or str(exc)).lower()}",
+              file=sys.stderr)
+        return EXIT_ERROR
+    print(f"copydesk: baseline {args.output}: {count} finding(s) in {len(results)} file(s) recorded")
+    return EXIT_ERROR if errors else EXIT_OK
+
+
+def _check_files(args):
+    """The files named (folders walked, changed-since applied), each checked once, in order: results,
+    the fail level, the top-level cards, and notes for the run. One way for check and baseline."""
+    from copydesk.config import is_excluded
+    from copydesk.engine import FileResult
+    from copydesk.run import CheckOptions, Checker, ResultCache, cache_folder, check_all, check_path, progress_bar
+
+    if args.paths.count("-") > 1:
+        raise UsageError("'-' (stdin) can be given only once")
+    options = CheckOptions(select=tuple(_split(args.select) or ()) or None, ignore=tuple(_split(args.ignore) or ()) or None,
+                           config=args.config, preview=args.preview, stdin_filename=args.stdin_filename,
+                           debug=args.debug)
+    checker = Checker(options)
+    # Resolve the top-level config and its rules before reading anything: config errors stop the run.
+    first_settings = checker.settings_for(args.paths[0])
+    first_rules = checker.ruleset_for(first_settings)
+    fail_on = getattr(args, "fail_on", None) or first_settings.fail_on
+    changed = None
+    notes: list[str] = []
+    if getattr(args, "changed_since", None):
+        from copydesk.gitdiff import GitError, changed_files
+
+        try:
+            changed = changed_files(args.changed_since)
+        except GitError as exc:
+            raise UsageError(str(exc)) from None
+    files = list(iter_files(args.paths, lambda p: is_excluded(p, checker.settings_for(p), args.exclude)))
+    jobs: list[tuple[str, str]] = []
+    seen_files: set[str] = set()
+    stdin_result = None
+    for path in files:
+        if path == "-":
+            display = args.stdin_filename or "<stdin>"
+            stdin_result = (len(jobs), display)
+            jobs.append((path, display))
+            continue
+        # One file named twice (or reached through another spelling) is checked once, under its first name.
+        real = os.path.realpath(path)
+        if real in seen_files or (changed is not None and real not in changed):
+            continue
+        seen_files.add(real)
+        jobs.append((path, path))
+    cache = None
+    if not getattr(args, "no_cache", True):
+        cache = ResultCache(cache_folder(args.cache_dir))
+    workers = args.jobs if getattr(args, "jobs", None) else 1
+    results: list[FileResult] = []
+    if stdin_result is not None:  # stdin is read here, once, before any worker starts
+        index, display = stdin_result
+        data = sys.stdin.buffer.read()
+        stdin_done = check_path(checker, "-", display, cache, data=data)
+        jobs = [j for j in jobs if j[0] != "-"]
+    with progress_bar(len(jobs), enabled=True) as bar:
+        results = list(check_all(checker, jobs, workers, cache, progress=bar.advance, notices=notes))
+    if stdin_result is not None:
+        results.insert(stdin_result[0], stdin_done)
+    if cache:
+        cache.prune()
+    if getattr(args, "changed_lines", False):
+        from copydesk.gitdiff import GitError, changed_lines
+
+        ref = args.changed_since
+        for r in results:
+            if r.path.startswith("<"):
+                continue
+            try:
+                lines = changed_lines(ref, r.path)
+            except GitError as exc:
+                raise UsageError(str(exc)) from None
+            if lines is not None:
+                r.findings = [f for f in r.findings if any(n in lines for n in range(f.line, f.end_line + 1))]
+    if getattr(args, "baseline", None):
+        from copydesk.baseline import BaselineError, drop_known, read_baseline
+
+        try:
+            known = read_baseline(args.baseline)
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
+        dropped = drop_known(results, known)
+        notes.append(f"{dropped} finding(s) already in the baseline {args.baseline} were not reported")
+    return results, fail_on, first_rules.cards, notes
 
 
 def _run_notices(cards) -> list[str]:

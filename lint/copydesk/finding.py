@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,9 @@ class Finding:
     end_column: int
     message: str
     excerpt: str
+    # A safe, mechanical fix: delete source lines fix[0] to fix[1] (1-based, inclusive). Set only where the
+    # lines hold nothing but the defect (a pasted copy, a furniture line, an empty bullet); see fixes.py.
+    fix: list[int] | None = None
 
     def sort_key(self) -> tuple:
         """Ranking: severity, then confidence (high first), then position."""
@@ -35,7 +39,27 @@ class Finding:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["confidence"] = round(self.confidence, 2)
+        if self.fix is None:
+            del data["fix"]
         return data
+
+
+_MARKER = re.compile(r"^\s*(?:[-*+](?:\s+|$)|\d+[.)](?:\s+|$)|>\s*)*")
+
+
+def whole_lines(article: "Article", first: "Block", last: "Block | None" = None) -> list[int] | None:
+    """[first line, last line] when the source lines of these blocks hold nothing but their text (list and
+    quote markers aside): the lines can be deleted without touching anything else. None otherwise, and
+    always for HTML, where one line of markup may hold several elements."""
+    last = last or first
+    if article.format == "html" or first.origin != "body":
+        return None
+    lines = [article.source.line_text(n) for n in range(first.start_line, last.end_line + 1)]
+    expected = " ".join(" ".join(b.text.split()) for b in article.blocks[first.index:last.index + 1]).split()
+    found = " ".join(_MARKER.sub("", line) for line in lines).split()
+    if found != expected:
+        return None
+    return [first.start_line, last.end_line]
 
 
 def excerpt_of(text: str) -> str:

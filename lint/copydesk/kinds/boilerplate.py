@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from copydesk.document import Article, Block
-from copydesk.finding import Finding, make_finding
+from copydesk.finding import Finding, make_finding, whole_lines
 from copydesk.kinds import Option, kind
 from copydesk.kinds.text import clip, fold, word_count
 
@@ -166,8 +166,13 @@ def page_furniture(article: Article, card) -> Iterator[Finding]:
             lines = [str(b.start_line) for b, _, _ in members]
             shown = ", ".join(lines[:12]) + (f" and {len(lines) - 12} more" if len(lines) > 12 else "")
             repeats = f" It appears {len(members)} times: lines {shown}."
-        yield make_finding(card, article, block, confidence=max(s for _, s, _ in members),
-                           phrase=clip(block.text.strip().rstrip(":")), reason=reason, repeats=repeats)
+        finding = make_finding(card, article, block, confidence=max(s for _, s, _ in members),
+                               phrase=clip(block.text.strip().rstrip(":")), reason=reason, repeats=repeats)
+        # Only a line that is furniture beyond doubt (a listed phrase, a shop line, an edge line scored 0.9+)
+        # is removed by --fix, and only when it is alone on its line and repeated nowhere else.
+        if score >= 0.9 and len(members) == 1:
+            finding.fix = whole_lines(article, block)
+        yield finding
 
 
 @kind(

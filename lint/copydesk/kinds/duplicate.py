@@ -8,7 +8,7 @@ from difflib import SequenceMatcher
 from typing import Iterator
 
 from copydesk.document import Article, Block
-from copydesk.finding import Finding, make_finding
+from copydesk.finding import Finding, make_finding, whole_lines
 from copydesk.kinds import Option, kind
 from copydesk.kinds.text import clip, fold, shingle_hashes, split_sentences, word_count
 from copydesk.summary import compare_items, summary_sections
@@ -171,10 +171,14 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
             else:  # a pasted flood: the range, not thousands of line numbers
                 lines = f"lines {first.start_line} to {blocks[run[-1]].start_line}"
             distance = f"directly below, {len(run) + 1} times in a row ({lines})"
-        yield make_finding(card, article, block, confidence=(1.0 if ratio == 1.0 else 0.9) * (1.0 if adjacent else 0.95),
-                           through=blocks[run[-1]] if len(run) > 1 else None,
-                           first_line=first.start_line, block_kind=block.kind.replace("_", " "), how=how,
-                           distance=distance)
+        finding = make_finding(card, article, block,
+                               confidence=(1.0 if ratio == 1.0 else 0.9) * (1.0 if adjacent else 0.95),
+                               through=blocks[run[-1]] if len(run) > 1 else None,
+                               first_line=first.start_line, block_kind=block.kind.replace("_", " "), how=how,
+                               distance=distance)
+        if all(blocks[p].text == first.text and blocks[p].kind == first.kind for p in run):
+            finding.fix = whole_lines(article, block, blocks[run[-1]])  # only character-for-character copies
+        yield finding
 
 
 @kind(

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from copydesk.document import Article, Block
-from copydesk.finding import Finding, make_finding
+from copydesk.finding import Finding, make_finding, whole_lines
 from copydesk.kinds import Option, kind
 from copydesk.kinds.boilerplate import STRONG
 from copydesk.kinds.text import clip, content_words, fold, word_count, words
@@ -137,7 +137,9 @@ def placeholder_text(article: Article, card) -> Iterator[Finding]:
     for block in article.blocks:
         if block.kind == "list_item" and opts["empty_items"] and not fold(block.text):
             if article.format != "html" or _empty_markup(article, block):
-                yield make_finding(card, article, block, confidence=0.95, found="an empty list item")
+                finding = make_finding(card, article, block, confidence=0.95, found="an empty list item")
+                finding.fix = whole_lines(article, block)
+                yield finding
             continue
         if not block.text or not any_placeholder(opts["patterns"], block.text):
             continue

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable
 if TYPE_CHECKING:
     from copydesk.engine import FileResult
 
-FORMATS = ("text", "json", "github", "sarif")
+FORMATS = ("text", "json", "github", "sarif", "junit", "gitlab", "html")
 
 
 @dataclass
@@ -56,6 +56,31 @@ def get_renderer(name: str) -> Callable[..., None]:
         from copydesk.report.github import render
     elif name == "sarif":
         from copydesk.report.sarif import render
+    elif name == "junit":
+        from copydesk.report.junit import render
+    elif name == "gitlab":
+        from copydesk.report.gitlab import render
+    elif name == "html":
+        from copydesk.report.html import render
     else:
         from copydesk.report.rich import render
     return render
+
+
+def fingerprints(result: "FileResult") -> list[str]:
+    """A stable identity for each finding of a file, in order: its file, rule and the text of its line
+    (whitespace folded), numbered when the same rule flags the same line text more than once. Lines
+    moving up or down do not change it, so code-scanning services and baselines track a finding across
+    commits."""
+    import hashlib
+
+    seen: Counter = Counter()
+    out = []
+    path = result.path.replace("\\", "/")
+    for f in result.findings:
+        text = " ".join(result.lines.get(f.line, "").split())
+        basis = (path, f.code, text)
+        seen[basis] += 1
+        raw = "\0".join((*basis, str(seen[basis])))
+        out.append(hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32])
+    return out
