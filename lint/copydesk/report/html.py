@@ -79,8 +79,8 @@ a.finding:hover, a.finding.current { background: #e0e7ff; }
 .code { font-weight: 700; }
 .badge { font-size: 11px; padding: 1px 5px; border-radius: 3px; color: #fff; background: #b45309; }
 .badge.error { background: #b91c1c; } .badge.info { background: #1d4ed8; }
-.notice, .error { font: 13px system-ui, sans-serif; padding: 4px 24px; margin: 0; }
-.error { color: #b91c1c; }
+.notice, .file-error { font: 13px system-ui, sans-serif; padding: 4px 24px; margin: 0; }
+.file-error { color: #b91c1c; }
 table.cats { border-collapse: collapse; margin-top: 4px; }
 table.cats td { padding: 0 10px 0 0; }
 """
@@ -147,7 +147,7 @@ def _file_section(n: int, r) -> str:
     parts = [f'<section class="file" id="file-{n}"><h2>{escape(r.path)}<span class="score">'
              f'{"score " + str(r.score) + "/100 · " if r.score is not None else ""}{r.words:,} words · '
              f'{len(r.findings)} finding(s)</span></h2>']
-    parts += [f'<p class="error">error: {escape(e)}</p>' for e in r.errors]
+    parts += [f'<p class="file-error">error: {escape(e)}</p>' for e in r.errors]
     parts += [f'<p class="notice">note: {escape(x)}</p>' for x in r.notices]
     items, spans = [], []
     starts = _offsets(text) if text is not None else []
