@@ -203,3 +203,40 @@ def test_fix_refuses_symlinks_and_hard_links(tmp_path):
     proc = run_cli("check", "--fix", "link.md", "twin.md", cwd=tmp_path)
     assert real.read_text() == STORY
     assert b"hard links" in proc.stderr or b"symbolic link" in proc.stderr
+
+
+def test_sarif_carries_control_characters_and_bidi_text_safely(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    write(tmp_path / "odd.txt", "Skip to content\n\nThe pier\x01 reopened\x0b on \u202eMonday\u202c \ufffe after repairs.\n")
+    log = json.loads(run_cli("check", "--format", "sarif", "odd.txt", cwd=tmp_path).stdout)
+    jsonschema.validate(log, json.loads(SCHEMA.read_text()))
+    assert log["runs"][0]["results"][0]["ruleId"] == "BOI001"
+
+
+def test_cache_is_pruned_oldest_first_past_its_size_limit(tmp_path):
+    from copydesk.engine import FileResult
+    from copydesk.run import ResultCache
+
+    cache = ResultCache(tmp_path / "cache", max_bytes=3_000)
+    for i in range(10):
+        cache.put(f"{i:02}" + "a" * 62, FileResult(path=f"s{i}.md", notices=["x" * 500]))
+        os.utime(cache._path(f"{i:02}" + "a" * 62), (i, i))  # written in order
+    assert cache.prune() > 0
+    left = sorted(p.name[:2] for p in (tmp_path / "cache").glob("results/*/*.json"))
+    assert left and left == [f"{i:02}" for i in range(10 - len(left), 10)]  # the newest kept
+    assert sum(p.stat().st_size for p in (tmp_path / "cache").glob("results/*/*.json")) <= 3_000
+    assert cache.get("09" + "a" * 62).path == "s9.md" and cache.get("00" + "a" * 62) is None
+
+
+def test_progress_bar_only_in_a_terminal_outside_ci(monkeypatch):
+    from copydesk import run
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(run.sys.stderr, "isatty", lambda: True, raising=False)
+    assert isinstance(run.progress_bar(100, enabled=True), run._Progress)
+    assert not isinstance(run.progress_bar(5, enabled=True), run._Progress)  # a short run needs none
+    monkeypatch.setenv("CI", "true")
+    assert not isinstance(run.progress_bar(100, enabled=True), run._Progress)
+    monkeypatch.delenv("CI")
+    monkeypatch.setattr(run.sys.stderr, "isatty", lambda: False, raising=False)
+    assert not isinstance(run.progress_bar(100, enabled=True), run._Progress)

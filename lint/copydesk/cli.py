@@ -55,6 +55,22 @@ def build_parser() -> argparse.ArgumentParser:
                        "empty list items) in place")
     check.add_argument("--diff", action="store_true", help="show the safe fixes as a unified diff; write nothing")
 
+    archive = sub.add_parser("archive", help="audit a whole archive on a Dask cluster, findings to Parquet",
+                             description="Check every article of SOURCE (a folder, a glob, or a JSON-lines file of "
+                                         "{id, path|text, format} records) on Dask and write Parquet tables under "
+                                         "--out; a re-run skips partitions already written. Needs copydesk[archive].")
+    archive.add_argument("source", metavar="SOURCE")
+    archive.add_argument("--out", required=True, metavar="DIR", help="folder for findings/ and articles/ Parquet")
+    archive.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler (tcp://host:8786); "
+                         "default: a local cluster of worker processes")
+    archive.add_argument("--workers", type=_jobs, default=None, metavar="N",
+                         help="local cluster size (default: the number of cores)")
+    archive.add_argument("--partition-size", type=_jobs, default=100, metavar="N", help="articles per task (default 100)")
+    for flag, kwargs in (("--select", {"action": "append", "metavar": "RULES"}),
+                         ("--ignore", {"action": "append", "metavar": "RULES"}),
+                         ("--config", {"metavar": "FILE"}), ("--preview", {"action": "store_true"})):
+        archive.add_argument(flag, **kwargs)
+
     baseline = sub.add_parser("baseline", help="record the findings of an archive, so checks report only new ones",
                               description="Check the files and record every finding in a baseline file; "
                                           "`copydesk check --baseline FILE` then reports only new findings.")
@@ -122,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_explain(args)
         if args.command == "baseline":
             return cmd_baseline(args)
+        if args.command == "archive":
+            return cmd_archive(args)
         return cmd_check(args)
     except UsageError as exc:
         print(f"copydesk: error: {exc}", file=sys.stderr)
@@ -249,6 +267,30 @@ def cmd_baseline(args) -> int:
         return EXIT_ERROR
     print(f"copydesk: baseline {args.output}: {count} finding(s) in {len(results)} file(s) recorded")
     return EXIT_ERROR if errors else EXIT_OK
+
+
+def cmd_archive(args) -> int:
+    import importlib.util
+
+    if not all(importlib.util.find_spec(m) for m in ("distributed", "pyarrow")):
+        raise UsageError("copydesk archive needs Dask and pyarrow: pip install 'copydesk[archive]'")
+    from copydesk import archive
+    from copydesk.run import CheckOptions, Checker, default_jobs
+
+    options = CheckOptions(select=tuple(_split(args.select) or ()) or None, ignore=tuple(_split(args.ignore) or ()) or None,
+                           config=args.config, preview=args.preview)
+    checker = Checker(options)  # config and rule errors stop the run here, before a cluster starts
+    checker.ruleset_for(checker.settings_for(args.source))
+    summary = archive.Summary()
+    try:
+        paths = archive.run(args.source, args.out, scheduler=args.scheduler, workers=args.workers or default_jobs(),
+                            partition_size=args.partition_size, options=options, progress=True, summary=summary)
+    except archive.ArchiveError as exc:
+        raise UsageError(str(exc)) from None
+    print(archive.format_summary(summary))
+    print(f"{len(paths)} Parquet file(s) under {args.out}: findings/ (a row per finding) and articles/ "
+          f"(a row per article)")
+    return EXIT_ERROR if summary.errors else EXIT_OK
 
 
 def _check_files(args):
