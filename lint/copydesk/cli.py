@@ -322,12 +322,10 @@ def _check_files(args):
     files = list(iter_files(args.paths, lambda p: is_excluded(p, checker.settings_for(p), args.exclude)))
     jobs: list[tuple[str, str]] = []
     seen_files: set[str] = set()
-    stdin_result = None
+    stdin_at: int | None = None  # where stdin's result goes in the report (the order the paths were given)
     for path in files:
         if path == "-":
-            display = args.stdin_filename or "<stdin>"
-            stdin_result = (len(jobs), display)
-            jobs.append((path, display))
+            stdin_at = len(jobs)
             continue
         # One file named twice (or reached through another spelling) is checked once, under its first name.
         real = os.path.realpath(path)
@@ -339,16 +337,13 @@ def _check_files(args):
     if not getattr(args, "no_cache", True):
         cache = ResultCache(cache_folder(args.cache_dir))
     workers = args.jobs if getattr(args, "jobs", None) else 1
-    results: list[FileResult] = []
-    if stdin_result is not None:  # stdin is read here, once, before any worker starts
-        index, display = stdin_result
-        data = sys.stdin.buffer.read()
-        stdin_done = check_path(checker, "-", display, cache, data=data)
-        jobs = [j for j in jobs if j[0] != "-"]
+    stdin_result = None
+    if stdin_at is not None:  # stdin is read here, once, before any worker starts
+        stdin_result = check_path(checker, "-", args.stdin_filename or "<stdin>", cache, data=sys.stdin.buffer.read())
     with progress_bar(len(jobs), enabled=True) as bar:
-        results = list(check_all(checker, jobs, workers, cache, progress=bar.advance, notices=notes))
+        results: list[FileResult] = list(check_all(checker, jobs, workers, cache, progress=bar.advance, notices=notes))
     if stdin_result is not None:
-        results.insert(stdin_result[0], stdin_done)
+        results.insert(stdin_at, stdin_result)
     if cache:
         cache.prune()
     if getattr(args, "changed_lines", False):
