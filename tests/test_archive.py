@@ -74,6 +74,9 @@ def test_archive_findings_equal_copydesk_check(tmp_path, cluster):
     assert rows and rows == _check_rows(tmp_path / "articles")
     assert summary.articles == 30 and summary.findings == len(rows) and summary.partitions_written == 8
     assert {"boilerplate", "duplication"} <= set(summary.by_category)
+    # Each worker built its rules (and loaded the model) once, for all the partitions it ran.
+    built = cluster.run(lambda: len(__import__("copydesk.archive", fromlist=["_CHECKERS"])._CHECKERS))
+    assert set(built.values()) <= {0, 1} and sum(built.values()) >= 1
     # Resumable: a second run writes nothing and reads its figures from the files.
     stamps = {p: p.stat().st_mtime_ns for p in paths}
     again = archive.Summary()
@@ -110,6 +113,16 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(tmp_path, cluster)
     assert rows == _check_rows(tmp_path / "articles")  # nothing lost, nothing twice
     assert len(list((tmp_path / "out" / "articles").glob("*.parquet"))) == 20
     assert not list((tmp_path / "out").rglob("*.tmp"))
+
+
+def test_an_existing_scheduler_by_address(tmp_path, cluster):
+    from copydesk import archive
+
+    _drafts(tmp_path / "articles", 6)
+    address = cluster.scheduler.address
+    assert address.startswith("tcp://127.0.0.1:")
+    archive.run(str(tmp_path / "articles"), tmp_path / "out", scheduler=address, partition_size=3)
+    assert _archive_rows(tmp_path / "out") == _check_rows(tmp_path / "articles")
 
 
 def test_jsonl_source_with_text_and_path_records(tmp_path, cluster):

@@ -240,3 +240,15 @@ def test_progress_bar_only_in_a_terminal_outside_ci(monkeypatch):
     monkeypatch.delenv("CI")
     monkeypatch.setattr(run.sys.stderr, "isatty", lambda: False, raising=False)
     assert not isinstance(run.progress_bar(100, enabled=True), run._Progress)
+
+
+def test_a_file_changed_during_a_fix_is_left_alone(tmp_path):
+    import hashlib
+
+    from copydesk.fixes import FixRefused, write_atomically
+
+    draft = write(tmp_path / "d.md", STORY)
+    stale = hashlib.sha256(b"what the file held when it was checked").hexdigest()
+    with pytest.raises(FixRefused, match="changed while"):
+        write_atomically(str(draft), b"replacement", stale)
+    assert draft.read_text() == STORY and [p.name for p in tmp_path.iterdir()] == ["d.md"]  # no temporary left

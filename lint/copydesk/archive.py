@@ -217,27 +217,27 @@ def run(source: str, out: str | os.PathLike, *, scheduler: str | None = None, wo
             summary.add(_written_summary(out, name))
             summary.partitions_skipped += 1
     if todo:
-        own_cluster = None
+        own_cluster = own_client = None
         if client is None:
             import dask
             from distributed import Client, LocalCluster
 
-            # Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which hands memory back to the
-            # system after every large free: measured 25 % slower on spaCy's allocation pattern. Unset here.
-            dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
-
             if scheduler:
-                client = Client(scheduler)
+                client = own_client = Client(scheduler)
             else:
+                # Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which hands memory back to the
+                # system after every large free: measured 25 % slower on spaCy's allocation pattern. Unset here.
                 # Worker processes, one thread each: spaCy's work is CPU-bound and holds the GIL. Loopback only.
-                own_cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                           host="127.0.0.1", dashboard_address=None)
-                client = Client(own_cluster)
+                with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+                    own_cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                               host="127.0.0.1", dashboard_address=None)
+                client = own_client = Client(own_cluster)
         try:
             _run_tasks(client, todo, out, options, summary, progress)
         finally:
+            if own_client is not None:
+                own_client.close()
             if own_cluster is not None:
-                client.close()
                 own_cluster.close()
     summary.seconds = time.perf_counter() - started
     return sorted(p for name, _ in parts for p in (out / "findings" / f"{name}.parquet",
