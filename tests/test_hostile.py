@@ -176,3 +176,10 @@ def test_a_long_stacked_run_names_the_range_of_lines():
     assert len(result.findings) == 1
     assert "300 times in a row (lines 1 to 300)" in result.findings[0].message
     assert len(result.findings[0].message) < 300
+
+
+def test_utf32_with_a_byte_order_mark_is_read_as_utf32():
+    from copydesk.readers import read_article
+
+    article = read_article("a.txt", ("Skip to content\n\n" + PARA + "\n").encode("utf-32"))
+    assert article.blocks[0].text == "Skip to content" and not article.notices

@@ -298,7 +298,7 @@ def _check_files(args):
     the fail level, the top-level cards, and notes for the run. One way for check and baseline."""
     from copydesk.config import is_excluded
     from copydesk.engine import FileResult
-    from copydesk.run import CheckOptions, Checker, ResultCache, cache_folder, check_all, check_path, progress_bar
+    from copydesk.run import CheckOptions, Checker, ResultCache, cache_folder, check_all, check_path
 
     if args.paths.count("-") > 1:
         raise UsageError("'-' (stdin) can be given only once")
@@ -340,8 +340,7 @@ def _check_files(args):
     stdin_result = None
     if stdin_at is not None:  # stdin is read here, once, before any worker starts
         stdin_result = check_path(checker, "-", args.stdin_filename or "<stdin>", cache, data=sys.stdin.buffer.read())
-    with progress_bar(len(jobs), enabled=True) as bar:
-        results: list[FileResult] = list(check_all(checker, jobs, workers, cache, progress=bar.advance, notices=notes))
+    results: list[FileResult] = list(check_all(checker, jobs, workers, cache, progress=True, notices=notes))
     if stdin_result is not None:
         results.insert(stdin_at, stdin_result)
     if cache:

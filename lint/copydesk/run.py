@@ -177,17 +177,18 @@ def engine_notices() -> list[str]:
 
 
 def check_all(checker: Checker, jobs: list[tuple[str, str]], workers: int, cache: "ResultCache | None",
-              progress=None, notices: list[str] | None = None) -> Iterator[FileResult]:
-    """Results in the order of jobs ((path, display) pairs), from this process or from worker processes.
+              progress: bool = False, notices: list[str] | None = None) -> Iterator[FileResult]:
+    """Results in the order of jobs ((path, display) pairs), from this process or from worker processes,
+    with a progress bar on stderr when `progress` and the run is long and in a terminal.
 
     Each worker builds its own Checker and loads the model once, on its first file that needs it; only
     paths go to workers and only results come back, never a model or an article."""
     if workers <= 1 or len(jobs) < 2:
-        for path, display in jobs:
-            result = check_path(checker, path, display, cache)
-            if progress:
-                progress()
-            yield result
+        with progress_bar(len(jobs), enabled=progress) as bar:
+            for path, display in jobs:
+                result = check_path(checker, path, display, cache)
+                bar.advance()
+                yield result
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -198,13 +199,16 @@ def check_all(checker: Checker, jobs: list[tuple[str, str]], workers: int, cache
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context, initializer=_init_worker,
                              initargs=(checker.options, str(cache.folder) if cache else None,
                                        cache.max_bytes if cache else 0)) as pool:
-        # Small chunks keep both workers busy to the end; map() keeps the input order.
-        for result, said in pool.map(_check_in_worker, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 8)))):
-            if notices is not None:
-                notices.extend(n for n in said if n not in notices)
-            if progress:
-                progress()
-            yield result
+        # Small chunks keep both workers busy to the end; map() keeps the input order. map() submits every
+        # job, which forks the workers, before the progress bar starts its refresh thread: never fork a
+        # process that is running threads.
+        ordered = pool.map(_check_in_worker, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 8))))
+        with progress_bar(len(jobs), enabled=progress) as bar:
+            for result, said in ordered:
+                if notices is not None:
+                    notices.extend(n for n in said if n not in notices)
+                bar.advance()
+                yield result
 
 
 def default_jobs() -> int:

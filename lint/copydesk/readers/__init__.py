@@ -54,6 +54,11 @@ def decode(data: bytes, fmt: str = "txt") -> tuple[str, list[str]]:
     windows-1252 (what browsers fall back to for Western pages). Binary is refused; a text draft that is
     not valid UTF-8 gets its bad bytes replaced, with a notice."""
     notices: list[str] = []
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # UTF-32's mark, before UTF-16's prefix of it
+        try:
+            return data.decode("utf-32"), notices
+        except UnicodeDecodeError:
+            return data.decode("utf-32", errors="replace"), ["invalid UTF-32 sequences were replaced with U+FFFD"]
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
         try:
             return data.decode("utf-16"), notices
