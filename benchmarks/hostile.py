@@ -198,8 +198,10 @@ def run_member(folder: Path, member: Member, timeout: float = 300.0) -> dict:
     make(path)
     start = time.perf_counter()
     try:
+        # The default run, result cache on, but cold: a cache of its own for each input.
+        env = os.environ | {"COPYDESK_CACHE_DIR": str(folder / f".cache-{name}")}
         proc = subprocess.run([*_copydesk(), "check", "--format", "json", "--no-color", str(path)],
-                              capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+                              capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL, env=env)
         code, out, err = proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
     except subprocess.TimeoutExpired:
         code, out, err = -1, "", f"timed out after {timeout:.0f} s"

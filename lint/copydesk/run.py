@@ -8,7 +8,7 @@ import os
 import stat
 import sys
 import tempfile
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
@@ -261,7 +261,7 @@ class ResultCache:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(result_to_json(result), out, ensure_ascii=False)
+                out.write(json.dumps(result_to_json(result), ensure_ascii=False))  # the C encoder, in one go
             os.replace(tmp, target)
         except OSError:
             pass  # a cache that cannot be written only costs time
@@ -295,18 +295,26 @@ class ResultCache:
         return removed
 
 
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+
+
 def result_to_json(result: FileResult) -> dict[str, Any]:
-    data = asdict(result)
+    """A cache entry: the result's fields, each finding as a row of its fields in declaration order (a
+    file with 50,000 findings is written in a fraction of a second, without dataclasses.asdict's copies)."""
+    data = {f.name: getattr(result, f.name) for f in fields(FileResult)}
+    data["findings"] = [[getattr(f, n) for n in _FINDING_FIELDS] for f in result.findings]
     data["lines"] = {str(k): v for k, v in result.lines.items()}
+    data["finding_fields"] = _FINDING_FIELDS
     return data
 
 
 def result_from_json(data: dict[str, Any]) -> FileResult:
     names = {f.name for f in fields(FileResult)}
-    if set(data) != names:
+    if set(data) != names | {"finding_fields"} or tuple(data["finding_fields"]) != _FINDING_FIELDS:
         raise KeyError("cache entry of another shape")
     data = dict(data)
-    data["findings"] = [Finding(**f) for f in data["findings"]]
+    del data["finding_fields"]
+    data["findings"] = [Finding(*row) for row in data["findings"]]
     data["lines"] = {int(k): v for k, v in data["lines"].items()}
     return FileResult(**data)
 

@@ -25,9 +25,13 @@ def _near_pairs(tokens: list[list[str]], min_words: int) -> dict[int, set[int]]:
     rarely do. Linear in the article's length instead of comparing every pair.
     """
     buckets: dict[int, list[int]] = defaultdict(list)
+    sketches: dict[tuple[str, ...], set[int]] = {}  # a block pasted many times is sketched once
     for i, toks in enumerate(tokens):
         if len(toks) >= min_words:
-            for h in set(heapq.nsmallest(SKETCH, set(shingle_hashes(toks)))):
+            key = tuple(toks)
+            if key not in sketches:
+                sketches[key] = set(heapq.nsmallest(SKETCH, set(shingle_hashes(toks))))
+            for h in sketches[key]:
                 buckets[h].append(i)
     pairs: dict[int, set[int]] = defaultdict(set)
     for members in buckets.values():
@@ -113,13 +117,14 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
     tokens = [k.split() for k in keys]
     # Pull quotes repeat the body by design; credits and embeds match the card's exempt patterns.
     # Worked out only for blocks that have a copy, since most blocks have none.
-    exempt_memo: dict[int, bool] = {}
+    exempt_memo: dict[tuple[bool, str], bool] = {}  # by text: a block pasted many times is matched once
 
     def exempt(i: int) -> bool:
-        if i not in exempt_memo:
-            b = blocks[i]
-            exempt_memo[i] = b.attrs.get("pullquote", False) or any(p.search(b.text) for p in opts["exempt"])
-        return exempt_memo[i]
+        b = blocks[i]
+        memo = (bool(b.attrs.get("pullquote", False)), b.text)
+        if memo not in exempt_memo:
+            exempt_memo[memo] = memo[0] or any(p.search(b.text) for p in opts["exempt"])
+        return exempt_memo[memo]
 
     candidates = _near_pairs(tokens, opts["near_min_words"])
     first_seen: dict[str, int] = {}
