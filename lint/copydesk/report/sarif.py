@@ -62,8 +62,7 @@ def render(results, summary, out: IO[str], *, cards=(), **_options) -> None:
             sarif_results.append(item)
     notifications = [{"level": "error", "message": {"text": e}, "locations": [{"physicalLocation": {
         "artifactLocation": artifact_location(r.path)}}]} for r in results for e in r.errors]
-    run = {"tool": {"driver": {"name": "copydesk", "version": __version__, "informationUri":
-                               "https://pypi.org/project/copydesk/", "rules": rules}},
+    run = {"tool": {"driver": {"name": "copydesk", "version": __version__, "rules": rules}},
            "originalUriBaseIds": {SRCROOT: {"uri": Path(os.getcwd()).as_uri() + "/"}},
            "columnKind": "unicodeCodePoints",
            "invocations": [{"executionSuccessful": not any(r.errors for r in results),
