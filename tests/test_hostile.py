@@ -183,3 +183,14 @@ def test_utf32_with_a_byte_order_mark_is_read_as_utf32():
 
     article = read_article("a.txt", ("Skip to content\n\n" + PARA + "\n").encode("utf-32"))
     assert article.blocks[0].text == "Skip to content" and not article.notices
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_from_its_zero_bytes(codec):
+    from copydesk.readers import BinaryFile, read_article
+
+    article = read_article("a.txt", ("Skip to content\n\n" + PARA + "\n").encode(codec))
+    assert article.blocks[0].text == "Skip to content"
+    assert any(codec.upper() in n for n in article.notices)
+    with pytest.raises(BinaryFile):  # an image keeps being refused
+        read_article("b.md", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)

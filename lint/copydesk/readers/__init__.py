@@ -48,6 +48,22 @@ def declared_encoding(data: bytes, fmt: str) -> str | None:
         return None
 
 
+def _bomless_utf16(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for mostly-ASCII text saved as UTF-16 without a byte-order mark: zero
+    bytes in (nearly) every odd or every even position and almost nowhere else. Images, archives and other
+    binaries do not have that rhythm, so they are still refused as binary."""
+    head = data[:BINARY_SNIFF]
+    if len(head) < 8 or len(head) % 2 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2], head[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zeros_odd >= 0.9 and zeros_even <= 0.02:
+        return "utf-16-le"
+    if zeros_even >= 0.9 and zeros_odd <= 0.02:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes, fmt: str = "txt") -> tuple[str, list[str]]:
     """Bytes to text as a browser decides: a byte-order mark, then the declared charset (HTML <meta> in the
     first 1,024 bytes, or front matter), then UTF-8; an HTML page that is not UTF-8 either is read as
@@ -64,6 +80,10 @@ def decode(data: bytes, fmt: str = "txt") -> tuple[str, list[str]]:
             return data.decode("utf-16"), notices
         except UnicodeDecodeError:
             return data.decode("utf-16", errors="replace"), ["invalid UTF-16 sequences were replaced with U+FFFD"]
+    bare = _bomless_utf16(data)
+    if bare:
+        return data.decode(bare, errors="replace"), [f"no byte-order mark: read as {bare.upper()} from its pattern "
+                                                     f"of zero bytes"]
     if b"\x00" in data[:BINARY_SNIFF]:
         raise BinaryFile("binary file (NUL bytes), skipped")
     if data.startswith(b"\xef\xbb\xbf"):
