@@ -211,11 +211,13 @@ def run(source: str, out: str | os.PathLike, *, scheduler: str | None = None, wo
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ArchiveError(f"cannot write to {out}: {(exc.strerror or str(exc)).lower()}") from None
-    todo = [(name, chunk) for name, chunk in parts if not _done(out, name)]
-    for name, _ in parts:
+    todo = []
+    for name, chunk in parts:
         if _done(out, name):  # finished by an earlier run: counted from its files, not checked again
             summary.add(_written_summary(out, name))
             summary.partitions_skipped += 1
+        else:
+            todo.append((name, chunk))
     if todo:
         own_cluster = own_client = None
         if client is None:

@@ -312,7 +312,7 @@ def _check_files(args):
     fail_on = getattr(args, "fail_on", None) or first_settings.fail_on
     changed = None
     notes: list[str] = []
-    if getattr(args, "changed_since", None):
+    if args.changed_since:
         from copydesk.gitdiff import GitError, changed_files
 
         try:
@@ -334,13 +334,12 @@ def _check_files(args):
         seen_files.add(real)
         jobs.append((path, path))
     cache = None
-    if not getattr(args, "no_cache", True):
+    if not args.no_cache:
         cache = ResultCache(cache_folder(args.cache_dir))
-    workers = args.jobs if getattr(args, "jobs", None) else 1
     stdin_result = None
     if stdin_at is not None:  # stdin is read here, once, before any worker starts
         stdin_result = check_path(checker, "-", args.stdin_filename or "<stdin>", cache, data=sys.stdin.buffer.read())
-    results: list[FileResult] = list(check_all(checker, jobs, workers, cache, progress=True, notices=notes))
+    results: list[FileResult] = list(check_all(checker, jobs, args.jobs, cache, progress=True, notices=notes))
     if stdin_result is not None:
         results.insert(stdin_at, stdin_result)
     if cache:

@@ -137,6 +137,11 @@ def _ours_first(findings: list[Finding], deferring: set[str]) -> list[Finding]:
     return [f for f in findings if f.code not in deferring or not any(overlaps(f, o) for o in ours)]
 
 
+def _language_independent(cards: list[RuleCard]) -> list[RuleCard]:
+    """The cards that read no English (and the suppression check, which reads only the linting)."""
+    return [c for c in cards if c.category in LANGUAGE_INDEPENDENT or c.kind == "unused_suppression"]
+
+
 def _apply_language(article: Article, cards: list[RuleCard], language: str, result: FileResult) -> list[RuleCard]:
     """A draft that is not English runs only the rules that read no English, and the report says so once."""
     from copydesk.voice import article_language
@@ -144,7 +149,7 @@ def _apply_language(article: Article, cards: list[RuleCard], language: str, resu
     code = article_language(article, language)
     if code == "en":
         return cards
-    kept = [c for c in cards if c.category in LANGUAGE_INDEPENDENT or c.kind == "unused_suppression"]
+    kept = _language_independent(cards)
     if len(kept) < len(cards):
         result.notices.append(f"not English ({code}): only duplication, boilerplate and structure rules ran "
                               f"(setting 'language' to override)")
@@ -156,8 +161,7 @@ def _apply_size_limit(article: Article, cards: list[RuleCard], max_words: int, r
     shape) still run, in time linear in its length; the rest would take minutes to say little."""
     if article.words <= max_words:
         return cards
-    kept = [c for c in cards if (c.category in LANGUAGE_INDEPENDENT and not c.kind_impl.needs_nlp)
-            or c.kind == "unused_suppression"]
+    kept = [c for c in _language_independent(cards) if not c.kind_impl.needs_nlp]
     if len(kept) < len(cards):
         result.notices.append(f"{article.words:,} words is over max-words ({max_words:,}): only the duplication, "
                               f"boilerplate and structure rules that need no language analysis ran")

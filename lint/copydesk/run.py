@@ -135,7 +135,7 @@ def check_path(checker: Checker, path: str, display: str, cache: "ResultCache | 
             data = Path(path).read_bytes()
         except OSError as exc:
             return FileResult(path=display, score=None, errors=[f"cannot read: {exc.strerror or exc}"])
-    key = cache.key_for(checker, display, data) if cache else None
+    key = checker.cache_key(display, data) if cache else None
     if key:
         hit = cache.get(key)
         if hit is not None:
@@ -237,9 +237,6 @@ class ResultCache:
         self.max_bytes = max_bytes
         self.hits = 0
         self.misses = 0
-
-    def key_for(self, checker: Checker, display: str, data: bytes) -> str:
-        return checker.cache_key(display, data)
 
     def _path(self, key: str) -> Path:
         return self.folder / "results" / key[:2] / f"{key}.json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Iterator
 
 from copydesk.document import Article, Block
@@ -196,12 +196,7 @@ def tag_list(article: Article, card) -> Iterator[Finding]:
     # How often each phrase of up to max_words words occurs in the body: one linear pass, where counting
     # each tag over the whole text would be quadratic on a list of thousands of items.
     # Counted only once a candidate list turns up, which most articles never have.
-    counted: list[Counter] = []
-
-    def body_counts() -> Counter:
-        if not counted:
-            counted.append(_phrase_counts(" ".join(folded), opts["max_words"]))
-        return counted[0]
+    body_counts = cache(lambda: _phrase_counts(" ".join(folded), opts["max_words"]))
     for block in body:
         if _TAGS_LINE.match(block.text):
             yield make_finding(card, article, block, confidence=0.9, items=len(block.text.split(",")),

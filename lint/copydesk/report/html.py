@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from copydesk import __version__
+from copydesk.document import SourceText
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -103,10 +104,6 @@ def _source_text(path: str) -> str | None:
         return None
 
 
-def _offsets(text: str) -> list[int]:
-    return [0] + [m.end() for m in _NEWLINE.finditer(text)]
-
-
 def _highlighted(text: str, spans: list[tuple[int, int, str, str]]) -> str:
     """The text, escaped, with line numbers, and a <mark> around every piece covered by a finding; a piece
     covered by several findings lists them all in data-ids."""
@@ -150,7 +147,7 @@ def _file_section(n: int, r) -> str:
     parts += [f'<p class="file-error">error: {escape(e)}</p>' for e in r.errors]
     parts += [f'<p class="notice">note: {escape(x)}</p>' for x in r.notices]
     items, spans = [], []
-    starts = _offsets(text) if text is not None else []
+    starts = SourceText(text).line_starts if text is not None else []
     for i, f in enumerate(r.findings):
         fid = f"f{n}-{i}"
         if text is not None and f.line <= len(starts) and f.end_line <= len(starts):
