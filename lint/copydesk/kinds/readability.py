@@ -3,8 +3,7 @@ grade, words per sentence) for the report header, paragraphs far above the audie
 sentences and paragraphs, passive voice and stacked nominalizations in the reporter's voice.
 
 Counts come from the parse (spaCy's sentences and words); syllables from textstat, imported only when a
-readability rule runs. textstat is pinned to 0.7.4, which counts syllables with pyphen's bundled
-dictionaries and never fetches NLTK data.
+readability rule runs, with the CMU dictionary served offline (copydesk.syllables): nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -17,33 +16,13 @@ from typing import Iterator
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
+from copydesk.syllables import syllables
 from copydesk.voice import Sentence, in_quote, sentences
 
 # Grade a reader of each audience handles comfortably (Flesch-Kincaid, US school grade).
 AUDIENCES = {"general": 10.0, "broad": 8.0, "specialist": 14.0}
 PROSE_KINDS = ("paragraph", "list_item")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-
-
-@lru_cache(maxsize=1)
-def _counter():
-    """textstat's syllable counter; imported only when a readability rule runs. If textstat cannot be imported
-    (its pkg_resources import needs setuptools < 81, which copydesk pins, but an environment may differ), the
-    same count straight from pyphen, which is what textstat 0.7.4 does: hyphenation points + 1 per word."""
-    try:
-        import textstat
-
-        return textstat.syllable_count
-    except ImportError:
-        from pyphen import Pyphen
-
-        dic = Pyphen(lang="en_US")
-        return lambda word: len(dic.positions(word.lower())) + 1
-
-
-@lru_cache(maxsize=65536)
-def syllables(word: str) -> int:
-    return max(1, _counter()(word))
 
 
 @dataclass
