@@ -459,7 +459,9 @@ def explain_text(card) -> str:
     """The rule's documentation as plain Markdown; docs/rules/ pages are generated from the same text."""
     kind = card.kind_impl
     lines = [f"# {card.code} {card.name}", "",
-             f"Category: {card.category}. Severity: {card.severity}. Status: {card.status}. Kind: `{card.kind}`.", "",
+             f"Category: {card.category}. Severity: {card.severity}. Status: {card.status}. Kind: `{card.kind}`."
+             + (f" Findings with confidence below {card.advisory_below:g} are advisory (info): see docs/severity.md."
+                if card.advisory_below else ""), "",
              "## Why", "", card.why, "", "## Flagged", ""]
     for ex in card.examples["fail"]:
         lines += [f"```{ex['format'] if ex['format'] != 'txt' else 'text'}", ex["text"].rstrip("\n"), "```", ""]

@@ -17,7 +17,8 @@ from copydesk.registry import Registry, RuleCard
 FAIL_LEVELS = ("error", "warning", "info", "never")
 DEFAULT_MAX_BYTES = 5_000_000  # five times the largest saved news page we have seen
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "rules", "fail-on", "model", "preview", "exclude",
-        "max-file-bytes", "max-nlp-chars", "max-nlp-tokens", "max-words", "extend-rules", "opinion", "opinion-files", "language", "rule-timeout"}
+        "max-file-bytes", "max-nlp-chars", "max-nlp-tokens", "max-words", "extend-rules", "opinion", "opinion-files", "language", "rule-timeout",
+        "advisory-below", "min-confidence"}
 OPINION_POLICIES = ("off", "info", "on")
 
 
@@ -45,6 +46,10 @@ class Settings:
     opinion_files: list[str] = field(default_factory=list)  # globs of columns, reviews, editorials
     rule_timeout: float = 30.0  # seconds one rule may spend on one file before it is stopped there (0: no limit)
     language: str = "auto"  # the drafts' language: auto (declared, else read from the text) or a code ("de")
+    # Confidence thresholds, each a number for every rule or a table of rules/categories ("ALL" for the rest):
+    # below advisory-below a finding is shown as info; below min-confidence it is not reported.
+    advisory_below: dict[str, float] = field(default_factory=dict)
+    min_confidence: dict[str, float] = field(default_factory=dict)
     source: Path | None = None  # the file these came from
     root: Path | None = None  # its folder: per-file-ignores and exclude globs are relative to it
 
@@ -55,6 +60,18 @@ def _strings(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where} must be a list of strings")
     return list(value)
+
+
+def _thresholds(value: Any, where: str) -> dict[str, float]:
+    """A confidence threshold: one number for every rule, or a table of rule codes, names or categories."""
+    table = {"ALL": value} if not isinstance(value, dict) else value
+    out = {}
+    for name, number in table.items():
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not 0 <= number <= 1:
+            raise ConfigError(f"{where} must be a number from 0 to 1, or a table of rules to such numbers "
+                              f"(got {number!r} for {name!r})")
+        out[str(name)] = float(number)
+    return out
 
 
 def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
@@ -98,6 +115,8 @@ def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
             if value not in OPINION_POLICIES:
                 raise ConfigError(f"{at} must be one of {', '.join(OPINION_POLICIES)}")
             s.opinion = value
+        elif key in ("advisory-below", "min-confidence"):
+            setattr(s, key.replace("-", "_"), _thresholds(value, at))
         elif key == "preview":
             if not isinstance(value, bool):
                 raise ConfigError(f"{at} must be true or false")
@@ -226,6 +245,8 @@ def build_rules(registry: Registry, settings: Settings, select: list[str] | None
         resolve(name, "severity")
     for name in settings.rules:
         resolve(name, "rules")
+    thresholds = {key: _resolved_thresholds(getattr(settings, key), resolve, key.replace("_", "-"))
+                  for key in ("advisory_below", "min_confidence")}
     out: list[RuleCard] = []
     for code, card in sorted(selected.items()):
         for name, options in settings.rules.items():
@@ -237,5 +258,18 @@ def build_rules(registry: Registry, settings: Settings, select: list[str] | None
         for name, level in settings.severity.items():
             if any(c.code == code for c in resolve(name, "severity")):
                 card = replace(card, severity=level)
+        for key, table in thresholds.items():
+            if code in table:
+                card = replace(card, **{key: table[code]})
         out.append(card)
     return RuleSet(settings, out, registry)
+
+
+def _resolved_thresholds(table: dict[str, float], resolve, key: str) -> dict[str, float]:
+    """Rule code -> threshold. ALL first, then categories and prefixes, then single rules: the narrowest wins."""
+    out: dict[str, float] = {}
+    ranked = sorted(table.items(), key=lambda kv: (kv[0].upper() != "ALL", len(resolve(kv[0], key)) == 1))
+    for name, number in ranked:
+        for c in resolve(name, key):
+            out[c.code] = number
+    return out

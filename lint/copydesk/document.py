@@ -196,9 +196,10 @@ class Article:
 
 # A straight double quote after a digit is an inch mark (a 34" monitor), not a quotation.
 # A curly quotation may hold a nested opening mark typed in error (“... “a war” ...”): it runs to the first
-# closing mark. Straight single quotes count only as a whole short phrase ('Phony theology' in a headline):
+# closing mark. Marks typed mismatched (“...", "...”) close each other: the speaker after them stays outside
+# the quotation. Straight single quotes count only as a whole short phrase ('Phony theology' in a headline):
 # an apostrophe inside or next to a word does not open one.
-_QUOTE_PAIRS = re.compile(r"“[^”]*(?:”|$)|(?<!\d)\"[^\"\n]*(?:(?<!\d)\"|$)|‘[^‘’]{8,}’|(?<![\w'’])'(?!(?:s|t|d|ll|re|ve|m)\b)(?=\S)[^'\n]{2,60}(?<=\S)'(?![\w'’])")
+_QUOTE_PAIRS = re.compile(r"“[^”\"]*(?:[”\"]|$)|(?<!\d)\"[^\"”\n]*(?:(?<!\d)[\"”]|$)|‘[^‘’]{8,}’|(?<![\w'’])'(?!(?:s|t|d|ll|re|ve|m)\b)(?=\S)[^'\n]{2,60}(?<=\S)'(?![\w'’])")
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:

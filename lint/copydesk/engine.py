@@ -101,10 +101,14 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
     findings: list[Finding] = []
     regular = [c for c in cards if c.kind not in AFTER_SUPPRESSION]
     late = [c for c in cards if c.kind in AFTER_SUPPRESSION]
+    raw: list[tuple[RuleCard, list[Finding]]] = []
     for card in regular:
         article.hidden = frozenset() if card.category in SEES_COPIES else copies
-        findings.extend(_run(card, article, result, debug, rule_timeout))
+        raw.append((card, _run(card, article, result, debug, rule_timeout)))
     article.hidden = frozenset()
+    corroborate(raw)
+    for card, found in raw:
+        findings.extend(weigh(card, found))
     # Merge before suppressing, so silencing a defect silences it whole, not just one rule's view of it.
     findings.sort(key=Finding.sort_key)
     findings = _one_finding_per_defect(findings, {c.code for c in cards if c.kind_impl.covers})
@@ -112,7 +116,7 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
     directives = parse_directives(article, registry, {c.code for c in cards})
     findings = apply_suppressions(findings, directives)
     for card in late:
-        findings.extend(_run(card, article, result, debug, rule_timeout))
+        findings.extend(weigh(card, _run(card, article, result, debug, rule_timeout)))
     findings.sort(key=Finding.sort_key)
     result.findings = findings
     result.lines = {f.line: article.source.line_text(f.line) for f in findings}
@@ -122,6 +126,46 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
 
         result.readability = article_figures(article)
     return result
+
+
+CORROBORATION = 0.1  # what a confident finding of another rule in the same category adds (docs/severity.md)
+CORROBORATED_CATEGORIES = {"neutrality", "sourcing"}
+
+
+def corroborate(raw: list[tuple[RuleCard, list[Finding]]]) -> None:
+    """Editorial judgement across the article: a reporter's voice that already opens a sentence with
+    "Regrettably," makes its "lucrative" more likely a judgement too, and a story that already pins one claim
+    on "experts" makes its "faces criticism" more likely a hidden holder. So a finding of a neutrality or
+    sourcing rule gains CORROBORATION when another rule of its category has a confident finding (at or above
+    that rule's advisory-below) in the same article. Only findings confident on their own corroborate: no
+    finding lifts another that lifted it. In clean copy this costs nothing at the gate, since it raises
+    findings only in articles that already have a blocking one."""
+    confident: dict[str, set[str]] = {}
+    for card, found in raw:
+        if card.category in CORROBORATED_CATEGORIES and card.severity != "info" and any(
+                f.confidence >= max(card.advisory_below, card.min_confidence) for f in found):
+            confident.setdefault(card.category, set()).add(card.code)
+    for card, found in raw:
+        others = confident.get(card.category, set()) - {card.code}
+        if not others:
+            continue
+        for f in found:
+            f.confidence = round(min(0.95, f.confidence + CORROBORATION), 3)
+
+
+def weigh(card: RuleCard, findings: list[Finding]) -> list[Finding]:
+    """The severity model (docs/severity.md): a finding below the rule's min-confidence is not reported; one
+    below its advisory-below confidence is shown as info, marked advisory, and so never fails the default gate.
+    The card's severity says how bad the defect is; the finding's confidence says how sure the evidence is."""
+    out = []
+    for f in findings:
+        if f.confidence < card.min_confidence:
+            continue
+        if f.confidence < card.advisory_below and f.severity != "info":
+            f.severity = "info"
+            f.advisory = True
+        out.append(f)
+    return out
 
 
 def _ours_first(findings: list[Finding], deferring: set[str]) -> list[Finding]:

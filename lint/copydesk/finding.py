@@ -31,9 +31,13 @@ class Finding:
     # A safe, mechanical fix: delete source lines fix[0] to fix[1] (1-based, inclusive). Set only where the
     # lines hold nothing but the defect (a pasted copy, a furniture line, an empty bullet); see fixes.py.
     fix: list[int] | None = None
+    # The rule's severity was lowered to info because the evidence for this finding is below the card's
+    # advisory-below confidence (docs/severity.md): shown, ranked after the rest, never failing the default gate.
+    advisory: bool = False
 
     def sort_key(self) -> tuple:
-        """Ranking: severity, then confidence (high first), then position."""
+        """Ranking: severity, then confidence (high first), then position. An advisory finding is info, so it
+        ranks after every warning and error."""
         return (SEVERITY_RANK[self.severity], -round(self.confidence, 3), self.line, self.column, self.code)
 
     def to_json(self) -> dict[str, Any]:

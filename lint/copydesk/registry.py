@@ -26,7 +26,7 @@ CATEGORIES = {
 }
 STATUSES = ("stable", "preview")
 CARD_KEYS = {"code", "name", "category", "kind", "severity", "message", "options", "why", "examples", "status",
-             "confidence"}
+             "confidence", "advisory-below"}
 REQUIRED_KEYS = ("code", "name", "category", "kind", "severity", "message", "why", "examples")
 
 
@@ -53,6 +53,10 @@ class RuleCard:
     status: str = "stable"
     confidence: float = 1.0
     path: str = ""
+    # Findings with less confidence than this are shown as info (advisory); 0 keeps every finding at `severity`.
+    advisory_below: float = 0.0
+    # Findings with less confidence than this are not reported at all (a user setting; cards leave it at 0).
+    min_confidence: float = 0.0
 
     @property
     def kind_impl(self) -> Kind:
@@ -188,6 +192,9 @@ def parse_card(data: Any, where: str, kinds: dict[str, Kind], problems: list[str
     confidence = data.get("confidence", 1.0)
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 < confidence <= 1:
         problems.append(f"{where}: confidence must be a number in (0, 1]")
+    advisory = data.get("advisory-below", 0.0)
+    if isinstance(advisory, bool) or not isinstance(advisory, (int, float)) or not 0 <= advisory <= 1:
+        problems.append(f"{where}: advisory-below must be a number in [0, 1]")
     kind = kinds.get(data.get("kind")) if isinstance(data.get("kind"), str) else None
     if "kind" in data and kind is None:
         problems.append(f"{where}: unknown kind {data.get('kind')!r}; kinds: {', '.join(sorted(kinds))}")
@@ -223,7 +230,7 @@ def parse_card(data: Any, where: str, kinds: dict[str, Kind], problems: list[str
     return RuleCard(code=code, name=name, category=category, kind=kind.name, severity=data["severity"],
                     message=data["message"].strip(), why=" ".join(data["why"].split()), examples=examples,
                     options=options, raw_options=dict(raw_options), status=status, confidence=float(confidence),
-                    path=where)
+                    path=where, advisory_below=float(advisory))
 
 
 def load_cards(dirs: list[Path]) -> Registry:

@@ -75,7 +75,8 @@ class Checker:
         if any(c.kind == "languagetool" and c.options.get("engine", "off") != "off" for c in ruleset.for_path(display)):
             return None  # a grammar server's answer can change, or fail, from one run to the next: never cached
         cards = [(c.code, c.name, c.category, c.kind, c.severity, c.message, c.status, c.confidence,
-                  sorted((k, repr(v)) for k, v in c.options.items())) for c in ruleset.for_path(display)]
+                  c.advisory_below, c.min_confidence, sorted((k, repr(v)) for k, v in c.options.items()))
+                 for c in ruleset.for_path(display)]
         state = {k: repr(v) for k, v in sorted(vars(settings).items()) if k not in ("source", "root")}
         h = hashlib.sha256()
         for part in (_code_fingerprint(), _model_fingerprint(settings.model), json.dumps(state, sort_keys=True),

@@ -57,6 +57,11 @@ class Sentence:
             cached = self.__dict__["_tokens"] = list(self.span)
         return cached
 
+    @property
+    def start_key(self) -> tuple[int, int]:
+        """The sentence's place in the article, for "before" and "after" across blocks."""
+        return (self.block.index, self.start)
+
     def offset(self, token: Any) -> int:
         """Where token starts in block.text."""
         return self.chunk_offset + token.idx

@@ -260,6 +260,8 @@ def inconsistent_name(article: Article, card) -> Iterator[Finding]:
                 continue
             if _titled(first) or not first.tagged or len(first.sentence.block.text.split()) < 8:
                 continue
+            if _modifier_use(first):
+                continue  # "the Romney and Obama campaigns": a name as a label, not a reference to the person
             # The full name later in the same paragraph reaches the reader at once.
             later = next((m for m in by_surname.get(surname, []) if m is not first and m.tagged
                           and m.sentence.block.index > first.sentence.block.index), None)
@@ -267,6 +269,21 @@ def inconsistent_name(article: Article, card) -> Iterator[Finding]:
                 continue
             yield from finding(first, first.start, f"the first reference gives only “{first.name}”; the full "
                                f"name, {later.name}, comes on line {later.line}", 0.75)
+
+
+def _modifier_use(m: Mention) -> bool:
+    """The name labels a noun ("the Obama administration", "the Romney and Obama campaigns"): an article
+    before a bare surname, and a common noun after it. A person is not "the Obama"."""
+    tokens = m.sentence.tokens
+    inside = [i for i, t in enumerate(tokens) if m.start <= m.sentence.offset(t) < m.end]
+    if not inside:
+        return False
+    before, after = inside[0] - 1, inside[-1] + 1
+    while before >= 1 and (tokens[before].lower_ in ("and", ",", "&") or tokens[before].pos_ == "PROPN"):
+        before -= 1  # "the Romney and Obama campaigns": back over the other names of the pair
+    follows = tokens[after] if after < len(tokens) else None
+    return (before >= 0 and tokens[before].lower_ in ("the", "a", "an") and follows is not None
+            and follows.is_alpha and follows.text.islower())
 
 
 # -- times and dates ----------------------------------------------------------------------------------------

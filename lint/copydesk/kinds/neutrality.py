@@ -133,6 +133,8 @@ def _reporter_voice(sentence: Sentence, token: Any, check_attribution: bool = Tr
         "derived_confidence": Option("float", 0.7, "confidence for an unlisted sentence adverb built from an "
                                      "evaluative adjective", min=0, max=1),
         "manner_confidence": Option("float", 0.75, "confidence for a listed manner adverb on a verb", min=0, max=1),
+        "degree_confidence": Option("float", 0.55, "confidence for a listed manner adverb on an adjective "
+                                    "(\"alarmingly regular\")", min=0, max=1),
     },
     fields=("word", "use", "alternative", "also"),
     needs_nlp=True,
@@ -170,6 +172,11 @@ def _evaluative_adverb_hits(article: Article, card) -> Iterator[Hit]:
                 if not _reporter_voice(sentence, token) or negated(token.head):
                     continue
                 confidence, use = opts["manner_confidence"], f"on \u201c{token.head.text}\u201d is the reporter's own judgement of the act"
+                if token.head.pos_ == "ADJ":
+                    # "alarmingly regular", "incredibly simple": a degree word turning an adjective up judges
+                    # less than one that judges an act ("brazenly ignored"); worth a look, not a verdict.
+                    confidence = opts["degree_confidence"]
+                    use = f"on \u201c{token.head.text}\u201d turns the description up with the reporter's own judgement"
             else:
                 continue
             start, end = sentence.token_span(token)

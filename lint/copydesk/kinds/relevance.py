@@ -83,6 +83,15 @@ def _far_years(prof: Profile, bp: BlockProfile, gap: int) -> list[int]:
     return sorted(set(own))
 
 
+CONTINUATION_DISCOUNT = 0.25
+_CONTINUES = re.compile(r"^\s*(?:[\"“‘']|(?:He|She|They|His|Her|Their)\b)")
+
+
+def _continues(block) -> bool:
+    """The paragraph opens with a pronoun or a quotation mark: the story's thread, or its speaker, goes on."""
+    return bool(_CONTINUES.match(block.text))
+
+
 @kind(
     "off_topic_block",
     options={
@@ -162,6 +171,11 @@ def off_topic_block(article: Article, card) -> Iterator[Finding]:
                          f"{'are' if len(far) > 1 else 'is'} {abs(far[0] - prof.story_year)} years from the "
                          f"story's ({prof.story_year})")
         confidence = 0.6 + 0.3 * max(0.0, 1 - cohesion / max(limit, 1e-9)) + (0.1 if dated_away else 0.0)
+        if _continues(bp.block) and not dated_away and not new:
+            # "He urged offices to ...", "She still faces nine charges": a pronoun or a quotation opening the
+            # paragraph, naming nobody the story lacks, carries on with someone the story already has, whatever
+            # new words it brings. A quotation whose speaker is new to the story ("..., said Akin") does not.
+            confidence -= CONTINUATION_DISCOUNT
         outliers.append((bp, "; ".join(parts), confidence))
     if len(outliers) > opts["max_outliers"]:
         return  # a collection: every item is new by design, none is an outlier

@@ -17,7 +17,7 @@ from copydesk.document import Article
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
 from copydesk.lexicon import read_list, word_set
-from copydesk.voice import (Sentence, according_to, attributed, by_block, in_quote, is_title_case,
+from copydesk.voice import (GENERIC_PEOPLE, IDENTIFYING_PREPS, Sentence, according_to, attributed, by_block, in_quote, is_title_case,
                             names_a_source, paragraph_neighbours, people_noun, sentences, vague_holder)
 
 NAME_ENTITIES = ("PERSON", "ORG", "NORP", "GPE", "FAC")
@@ -90,6 +90,7 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
     questions = {e.text: e.note for e in read_list("vague-holders")}
     narration = sentences(article)
     neighbours = by_block(narration)
+    groups = defined_groups(narration)
     for sentence in narration:
         span = sentence.span
         doc = span.doc
@@ -103,11 +104,14 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
             if _resolved_nearby(sentence, subject, neighbours):
                 continue
             seen.add(verb.i)
+            confidence = holder_confidence(opts["holder_confidence"], sentence, verb, subject, groups, neighbours)
+            if confidence is None:
+                continue  # "the pain that people feel": a relative clause, not an attribution
             first = _holder_start(subject, span)
             # "Critics say" or, inverted, "said one legal expert": the span runs from the first to the last.
             start, end = sentence.token_span(min(first, verb, key=lambda t: t.i),
                                max(verb, subject.right_edge if subject.i > verb.i else verb, key=lambda t: t.i))
-            yield make_finding(card, article, sentence.block, start, end, confidence=opts["holder_confidence"],
+            yield make_finding(card, article, sentence.block, start, end, confidence=confidence,
                                attribution=sentence.block.text[start:end],
                                question=questions.get(subject.lower_, f"which {subject.lower_}?"
                                                       if subject.tag_ == "NNS" else "who are they?"))
@@ -118,8 +122,11 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
                 if pobj is not None and vague_holder(pobj) and not in_quote(sentence, token):
                     seen.add(token.i)
                     start, end = sentence.token_span(token, pobj)
+                    # "according to reports", "according to polls": a document, vague but checkable, is weaker
+                    # evidence of a hidden holder than "according to experts".
+                    confidence = opts["holder_confidence"] - (DOCUMENT_DISCOUNT if pobj.lower_ in DOCUMENTS else 0)
                     yield make_finding(card, article, sentence.block, start, end,
-                                       confidence=opts["holder_confidence"], attribution=sentence.block.text[start:end],
+                                       confidence=confidence, attribution=sentence.block.text[start:end],
                                        question=questions.get(pobj.lower_, "who are they?"))
             # "reportedly", "reputedly", "purportedly": reported by someone the story does not name.
             elif token.lower_ in ("reportedly", "reputedly", "purportedly") and not in_quote(sentence, token) \
@@ -179,7 +186,13 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
             first = subject if it_that and subject is not None else (aux[0] if aux else verb)
             start, end = sentence.token_span(first, verb)
             seen.add(verb.i)
-            yield make_finding(card, article, sentence.block, start, end, confidence=opts["passive_confidence"],
+            # "It is believed that ..." hides the holder of the sentence's whole claim. "He is viewed as a
+            # successor", "Florida is considered a toss-up" characterise one thing, and "was criticised" reports
+            # an act: real reporting uses them with the holder a sentence away, so they are advisory.
+            confidence = opts["passive_confidence"]
+            if not it_that:
+                confidence -= PERSONAL_PASSIVE_DISCOUNT if (opinion or raised or widely) else JUDGED_DISCOUNT
+            yield make_finding(card, article, sentence.block, start, end, confidence=confidence,
                                attribution=sentence.block.text[start:end], question="by whom?")
         for m in CONSENSUS.finditer(span.text):
             start, end = sentence.start + m.start(), sentence.start + m.end()
@@ -188,6 +201,137 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
                 continue  # already reported as a hidden holder, or quoted, or sourced
             yield make_finding(card, article, sentence.block, start, end, confidence=opts["passive_confidence"],
                                attribution=m.group(), question="held or accepted by whom?")
+
+
+DOCUMENTS = frozenset("reports polls studies surveys accounts estimates figures".split())
+DOCUMENT_DISCOUNT = 0.2
+PERSONAL_PASSIVE_DISCOUNT = 0.15  # "is widely considered a contender": one characterisation, holder hidden
+JUDGED_DISCOUNT = 0.2  # "was criticised for ...": an act reported, its authors a sentence or a search away
+# How much each piece of evidence against a hidden holder takes off the card's holder confidence.
+MODIFIED_DISCOUNT = 0.2  # "industry analysts", "supporters of the women": narrowed to a findable group
+CONSTITUENCY_DISCOUNT = 0.2  # "many Democrats", "most Americans": a party or a people, not an anonymous voice
+NO_CLAIM_DISCOUNT = 0.25  # "reported long waits", "called for his resignation": an act or an experience, no claim
+DEFINED_DISCOUNT = 0.3  # "the migrants ... some said": a group the story has already introduced
+SOURCED_DISCOUNT = 0.3  # "according to a poll released Friday" in the same sentence
+HOLDER_QUANTIFIERS = frozenset("some many most several numerous various certain countless few multiple other "
+                               "all".split())
+# Bodies whose members a pronoun holder right after them stands for.
+COLLECTIVES = frozenset("party wing caucus faction camp crowd audience group members membership base public "
+                        "electorate congregation delegation union board committee panel jury staff team".split())
+PRONOUN_HOLDERS = frozenset("some many most several others few all".split())
+
+
+def holder_confidence(base: float, sentence: Sentence, verb: Any, subject: Any, groups: dict[str, int],
+                      neighbours: dict) -> float | None:
+    """How sure the evidence is that this unnamed group hides the holder of the sentence's claim.
+
+    Full confidence for a bare class or quantity ("Experts suggest that ...", "Some say ...", "..., analysts
+    say") whose verb carries a claim, about a group the story never introduced. Each thing an editor would
+    accept as an answer to "who?" lowers it: a narrowed group, a party or a people, a group already in the
+    story, a named source in the sentence; and a verb that reports an act rather than a claim. None when
+    the verb sits in a relative clause ("the pain people feel", "ads in which people say"): no attribution."""
+    if verb.dep_ in ("relcl", "acl"):
+        return None
+    confidence = base
+    if _narrowed(subject):
+        confidence -= MODIFIED_DISCOUNT
+    if subject.ent_type_ == "NORP" or subject.pos_ == "PROPN":
+        confidence -= CONSTITUENCY_DISCOUNT
+    if subject.lower_ in DOCUMENTS:
+        confidence -= DOCUMENT_DISCOUNT  # "polls show": unnamed, but a document the reader can look for
+    if not _carries_claim(verb):
+        confidence -= NO_CLAIM_DISCOUNT
+    if _already_defined(sentence, subject, verb, groups, neighbours, groups.get("", {})):
+        confidence -= DEFINED_DISCOUNT
+    if names_a_source(sentence.tokens, skip=verb):
+        confidence -= SOURCED_DISCOUNT
+    return round(confidence, 3)
+
+
+def _narrowed(subject: Any) -> bool:
+    """The group is narrowed by what it is or where it is ("industry analysts", "Washington-based trade
+    expert", "some prominent conservatives", "supporters of the women", "consumers who sought help")."""
+    for child in subject.children:
+        if child.dep_ in ("det", "nummod", "predet", "punct", "cc", "advmod"):
+            continue
+        if child.dep_ == "amod" and child.lower_ in HOLDER_QUANTIFIERS:
+            continue
+        if child.dep_ == "prep" and child.lower_ not in IDENTIFYING_PREPS and not any(
+                g.dep_ == "det" and g.lower_ in DEFINITE_OR_POSSESSIVE for p in child.children for g in p.children):
+            continue  # "critics of tax cuts" says what they oppose; "supporters of the women" names a side
+        if child.dep_ in ("amod", "compound", "prep", "relcl", "acl", "appos", "nmod", "poss", "npadvmod"):
+            return True
+    return False
+
+
+def _carries_claim(verb: Any) -> bool:
+    """The verb puts a claim in the holder's mouth: a clause ("say that ...", "expect prices to rise"), a
+    characterisation ("described him as reckless", "called it the end of an era"), quoted words, or the
+    parenthetical "..., analysts say" attached to the sentence's own claim."""
+    kids = list(verb.children)
+    if any(c.dep_ in ("ccomp", "xcomp", "oprd", "acomp") for c in kids):
+        return True
+    if any(c.dep_ == "prep" and c.lower_ == "as" for c in kids) and any(c.dep_ == "dobj" for c in kids):
+        return True
+    if verb.dep_ in ("parataxis", "ccomp") or (verb.dep_ == "ROOT" and any(c.dep_ in ("ccomp", "parataxis")
+                                                                          for c in verb.head.children)):
+        return True
+    if verb.dep_ == "ROOT" and not any(c.dep_ in ("dobj", "prep", "dative") for c in kids):
+        return True  # "Critics disagree.", "..., some said.": the claim is the sentence around it
+    doc = verb.doc
+    after = doc[verb.i + 1:min(len(doc), verb.i + 4)]
+    if verb.i + 1 < len(doc) and doc[verb.i + 1].lower_ == "that" and verb.lemma_.lower() in CLAIM_REPORT_VERBS:
+        return True  # "say that ...", however the parse hung the rest
+    return any(t.is_quote or t.text in (":",) for t in after)
+
+
+def _already_defined(sentence: Sentence, subject: Any, verb: Any, groups: dict[str, Any], neighbours: dict,
+                     previous_sentence: dict) -> bool:
+    """The story has already said who these people are: a pronoun holder ("some", "others", "many") right
+    after a sentence or clause about a group ("The migrants ... Some said", "some ... while others said"), or a
+    class the story introduced definitely before ("the bill's sponsors ... sponsors disputed it")."""
+    lower = subject.lower_
+    if lower in PRONOUN_HOLDERS and any(c.lower_ in ("also", "too") for c in verb.children):
+        return True  # "Some also said": more from a group already reported
+    if lower in PRONOUN_HOLDERS:
+        before = [t for t in sentence.tokens if t.i < subject.i]
+        previous = [n for n in paragraph_neighbours(sentence, neighbours) if n.start < sentence.start]
+        # Across a paragraph break, the sentence just before counts when a group is its subject ("many
+        # customers shared their reasons. / Many said ...").
+        last = previous[-1:] or [p for p in (previous_sentence.get(sentence.start_key),) if p is not None]
+        if not previous and last and not any(t.dep_ in ("nsubj", "nsubjpass") and t.tag_ == "NNS" and
+                                             people_noun(t.lower_) for t in last[0].tokens):
+            last = []
+        for t in before + [t for n in last for t in n.tokens]:
+            if t.tag_ in ("NNS", "NNPS") and (people_noun(t.lower_) or t.ent_type_ == "NORP"):
+                return True
+            if t.lemma_.lower() in COLLECTIVES or t.ent_type_ == "NORP":
+                return True  # "two wings of the party. Some say ...": some of its members
+            if t.lower_ in PRONOUN_HOLDERS and t.i != subject.i and t.dep_ in ("nsubj", "nsubjpass"):
+                return True  # "Some ..., others said": the same group, split
+        return False
+    first = groups.get(subject.lemma_.lower())
+    return first is not None and first < sentence.start_key
+
+
+def defined_groups(narration: list[Sentence]) -> dict[str, Any]:
+    """Plural people nouns the story introduces definitely ("the migrants", "the bill's sponsors", "these
+    researchers", "scientists, including Ada Lind"), with the position of the first such mention."""
+    out: dict[str, Any] = {"": {b.start_key: a for a, b in zip(narration, narration[1:])}}
+    for sentence in narration:
+        for t in sentence.tokens:
+            if t.tag_ != "NNS" or not people_noun(t.lower_) or t.lemma_.lower() in out or t.lower_ in GENERIC_PEOPLE:
+                continue
+            definite = any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE_OR_POSSESSIVE or c.dep_ == "poss"
+                           for c in t.children)
+            named = any(c.dep_ in ("appos", "prep") and any(g.ent_type_ == "PERSON" for g in c.subtree)
+                        for c in t.children)
+            if definite or named:
+                out[t.lemma_.lower()] = sentence.start_key
+    return out
+
+
+DEFINITE_OR_POSSESSIVE = frozenset("the these those their our his her its".split())
 
 
 def _matches(span: Any) -> list[tuple[int, tuple[int, int]]]:
@@ -338,10 +482,18 @@ STRONG_HEDGES = frozenset({"potentially", "possibly", "perhaps", "arguably", "co
 
 @kind("speculation", options={
     "hedge_confidence": Option("float", 0.6, "confidence for a hedge adverb on a claim", min=0, max=1),
-    "meaning_confidence": Option("float", 0.65, "confidence for a modal on a verb of meaning (\"could signal\")",
+    "meaning_confidence": Option("float", 0.75, "confidence for a modal on a verb of meaning or change (\"could signal\", \"could turn the port into\")",
                                  min=0, max=1),
     "stacked_confidence": Option("float", 0.8, "confidence for stacked hedges (\"could potentially\")",
                                  min=0, max=1),
+    "sweeping_confidence": Option("float", 0.75, "confidence for a guess at meaning or intent (\"potentially "
+                                  "alluding\") or \"it is likely that\"", min=0, max=1),
+    "ranking_confidence": Option("float", 0.7, "confidence for a hedged ranking (\"is perhaps the country's "
+                                 "biggest\") or a sentence opened with a hedge (\"Maybe ...\")", min=0, max=1),
+    "modal_confidence": Option("float", 0.55, "confidence for \"might\" on an ordinary verb (\"states might "
+                               "respond\")", min=0, max=1),
+    "term_confidence": Option("float", 0.45, "confidence for a hedged adjective, number or date (\"potentially "
+                              "habitable\", \"perhaps 15 storeys\")", min=0, max=1),
 }, fields=("phrase",), needs_nlp=True)
 def speculation(article: Article, card) -> Iterator[Finding]:
     """Hedged guesses in narration: "potentially alluding", "could turn China into", "may signal", "could
@@ -364,8 +516,11 @@ def speculation(article: Article, card) -> Iterator[Finding]:
             first, last = min(cue, key=lambda t: t.i), max(cue, key=lambda t: t.i)
             flagged.add(head.i)
             start, end = sentence.token_span(first, last)
-            yield make_finding(card, article, sentence.block, start, end,
-                               confidence=opts["stacked_confidence"] if modals else opts["hedge_confidence"],
+            if modals:
+                confidence = opts["stacked_confidence"]
+            else:
+                confidence = _hedge_weight(hedge, head, meanings, opts)
+            yield make_finding(card, article, sentence.block, start, end, confidence=confidence,
                                phrase=sentence.block.text[start:end])
         for verb in sentence.tokens:
             if verb.pos_ not in ("VERB", "AUX", "ADJ", "NOUN", "NUM") or verb.i in flagged:
@@ -389,10 +544,18 @@ def speculation(article: Article, card) -> Iterator[Finding]:
                         for c in verb.children)
             if modals and adverbs:
                 confidence = opts["stacked_confidence"]
-            elif strong or perfect or possible or evidential:
+            elif possible:
+                confidence = opts["sweeping_confidence"]  # "it is likely that ...": an assessment nobody made
+            elif modals and (verb.lemma_.lower() in meanings or _sweeping(verb)):
+                confidence = opts["meaning_confidence"]  # "could signal", "could turn the port into a hub"
+            elif evidential:
+                confidence = opts["modal_confidence"] - 0.1  # "the data suggests": the evidence is named
+            elif strong or perfect:
                 confidence = opts["hedge_confidence"]
-            elif (modals and verb.lemma_.lower() in meanings) or seeming or any(m.lower_ == "might" for m in modals):
-                confidence = opts["meaning_confidence"]
+            elif seeming or any(m.lower_ == "might" for m in modals):
+                # "might have benign explanations", "states might respond": an ordinary possibility, which
+                # the story's facts may well support; worth a look, not a verdict.
+                confidence = opts["modal_confidence"]
             else:
                 continue
             if possible:
@@ -412,6 +575,47 @@ def speculation(article: Article, card) -> Iterator[Finding]:
             start, end = sentence.token_span(first, last)
             yield make_finding(card, article, sentence.block, start, end, confidence=confidence,
                                phrase=sentence.block.text[start:end])
+
+
+# Verbs of change that, under a modal, make a sweeping prediction: "could turn the port into a hub",
+# "may transform the sector", "could spell the end".
+SWEEPING = frozenset("turn transform reshape revolutionize revolutionise upend overturn spell herald usher "
+                     "redefine remake".split())
+
+
+def _sweeping(verb: Any) -> bool:
+    lemma = verb.lemma_.lower()
+    if lemma in SWEEPING:
+        return True
+    return lemma in ("make", "become") and any(c.dep_ in ("attr", "oprd") and _superlative(c) for c in verb.children)
+
+
+def _superlative(noun: Any) -> bool:
+    """"the country's biggest port", "the most striking yet": the noun is ranked first or last."""
+    return noun.tag_ == "JJS" or any(c.tag_ == "JJS" or c.dep_ == "amod" and any(g.tag_ == "RBS" for g in c.children)
+                                     or c.tag_ == "RBS" for c in noun.children)
+
+
+def _hedge_weight(hedge: Any, head: Any, meanings: set[str], opts: dict) -> float:
+    """How sure a lone hedge adverb is speculation, from what it hedges. Guessing at meaning or intent
+    ("potentially alluding"), a hedged ranking ("is perhaps the country's biggest"), or a sentence opened with
+    "Maybe" are the reporter's own guesses. A hedged adjective is mostly a term of art ("potentially
+    habitable", "potentially fatal"), a hedged number or date an approximation ("perhaps 15 storeys",
+    "possibly early next week"): advisory."""
+    if head.lemma_.lower() in meanings:
+        return opts["sweeping_confidence"]  # "potentially alluding to": a guess at what someone meant
+    if head is hedge or hedge.i == hedge.sent.start or hedge.lower_ == "maybe" and hedge.i <= hedge.sent.start + 1:
+        return opts["ranking_confidence"]  # "Maybe the designers ...", "Probably not."
+    if head.pos_ in ("NUM",) or head.like_num or any(c.like_num for c in head.children) or head.ent_type_ in (
+            "DATE", "TIME", "QUANTITY", "CARDINAL", "MONEY", "PERCENT"):
+        return opts["term_confidence"]
+    if head.pos_ == "ADJ" and head.dep_ == "amod" or head.dep_ == "prep":
+        return opts["term_confidence"]
+    if head.lemma_ == "be" and any(c.dep_ in ("attr", "acomp") and _superlative(c) for c in head.children):
+        return opts["ranking_confidence"]  # "is perhaps the country's biggest", "arguably the most striking"
+    if head.pos_ in ("NOUN", "PROPN") and _superlative(head):
+        return opts["ranking_confidence"]  # "perhaps the most telling contradiction"
+    return opts["hedge_confidence"]
 
 
 PERSONAL = frozenset("i you we me us".split())
