@@ -112,6 +112,7 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
     # Merge before suppressing, so silencing a defect silences it whole, not just one rule's view of it.
     findings.sort(key=Finding.sort_key)
     findings = _one_finding_per_defect(findings, {c.code for c in cards if c.kind_impl.covers})
+    findings = _furniture_is_not_a_paste(findings)
     findings = _ours_first(findings, {c.code for c in cards if c.kind_impl.defers})
     directives = parse_directives(article, registry, {c.code for c in cards})
     findings = apply_suppressions(findings, directives)
@@ -166,6 +167,17 @@ def weigh(card: RuleCard, findings: list[Finding]) -> list[Finding]:
             f.advisory = True
         out.append(f)
     return out
+
+
+def _furniture_is_not_a_paste(findings: list[Finding]) -> list[Finding]:
+    """A shop line or a share prompt repeated through a page ("See it now: Harbour Outdoor" under every
+    product) is page furniture, reported once by the boilerplate rule with every line it is on. The same lines
+    reported again as duplicated blocks would be one defect told twice, and the wrong one."""
+    furniture = {" ".join(f.excerpt.lower().split()) for f in findings if f.category == "boilerplate"}
+    if not furniture:
+        return findings
+    return [f for f in findings
+            if not (f.category == "duplication" and " ".join(f.excerpt.lower().split()) in furniture)]
 
 
 def _ours_first(findings: list[Finding], deferring: set[str]) -> list[Finding]:

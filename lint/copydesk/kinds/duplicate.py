@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import re
 from collections import defaultdict
 from difflib import SequenceMatcher
 from typing import Iterator
@@ -81,6 +82,58 @@ def _template_keys(blocks: list[Block], keys: list[str], max_words: int) -> set[
     return out
 
 
+def _sections(article: Article) -> dict[int, tuple[int, int, int]]:
+    """Block index -> (section, heading level, place in the section) for the story's blocks under a heading.
+    A section runs from a heading to the next heading of the same or a higher level."""
+    out: dict[int, tuple[int, int, int]] = {}
+    section, level, place = -1, 0, 0
+    for b in article.story_blocks():
+        if b.kind == "heading":
+            section, level, place = b.index, b.heading_level or 1, 0
+            continue
+        if section >= 0:
+            out[b.index] = (section, level, place)
+            place += 1
+    return out
+
+
+def _parallel_sections(article: Article) -> "callable":
+    """Sibling sections of the same shape (the days of a meal plan, the weeks of a training plan, the rounds
+    of a fixtures list, a product box per product): a block that repeats the block in the same place of a
+    sibling is the pattern, not a paste. A whole section given twice (every block the same) is still a copy."""
+    where = _sections(article)
+    members: dict[int, list[Block]] = defaultdict(list)
+    for b in article.story_blocks():
+        if b.index in where:
+            members[where[b.index][0]].append(b)
+    shape = {sec: tuple(b.kind for b in blocks) for sec, blocks in members.items()}
+    texts = {sec: tuple(fold(b.text) for b in blocks) for sec, blocks in members.items()}
+
+    def parallel(a: Block, b: Block) -> bool:
+        wa, wb = where.get(a.index), where.get(b.index)
+        if wa is None or wb is None or wa[0] == wb[0] or wa[1] != wb[1]:
+            return False
+        sa, sb = shape[wa[0]], shape[wb[0]]
+        if texts[wa[0]] == texts[wb[0]]:
+            return False  # the whole section twice: a paste
+        similar = abs(len(sa) - len(sb)) <= 1 and sum(x == y for x, y in zip(sa, sb)) >= min(len(sa), len(sb)) - 1
+        return similar and abs(wa[2] - wb[2]) <= 1
+
+    return parallel
+
+
+QUOTE_OPENERS = "\"“‘'«"
+_LABEL = re.compile(r"^\s*([^:]{1,30}):\s+\S")
+
+
+def _labelled_entries(a: str, b: str) -> bool:
+    """Two entries of a schedule or a list that differ only in their leading label ("Tuesday: run 1
+    minute..." and "Thursday: run 1 minute..."): the same session on two days, not a paste."""
+    ma, mb = _LABEL.match(a), _LABEL.match(b)
+    return bool(ma and mb and ma.group(1).strip().lower() != mb.group(1).strip().lower()
+                and fold(a[ma.end(1):]) == fold(b[mb.end(1):]))
+
+
 def _headline_echo(first: Block, first_pos: int, later: Block, later_pos: int) -> bool:
     """The headline repeated as the first line under it: a layout habit, not a pasted copy. A copy on
     the very next line, with no blank line between, is a paste all the same."""
@@ -127,6 +180,7 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
         return exempt_memo[memo]
 
     candidates = _near_pairs(tokens, opts["near_min_words"])
+    parallel = _parallel_sections(article)
     first_seen: dict[str, int] = {}
     reported: set[int] = set()
     run_members: set[int] = set()  # later copies in a run already reported as one finding
@@ -160,6 +214,8 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
         first = blocks[earlier]
         if _headline_echo(first, earlier, block, pos):
             continue
+        if parallel(first, block) or _labelled_entries(first.text, block.text):
+            continue  # the same dish on two days of a meal plan, the same session in two weeks of a plan
         if article.whole_page and first.start_line == block.start_line:
             continue  # the same element twice on one line of markup: a page template's copy (carousels, menus)
         reported.add(pos)
@@ -219,6 +275,8 @@ def duplicate_sentence(article: Article, card) -> Iterator[Finding]:
                 continue  # the whole block is a copy: that is DUP001's finding, not a sentence's
             if first is not block and (key == fold(block.text) or block.attrs.get("pullquote")):
                 continue  # lifted out of a paragraph and shown on its own further down: a pull quote
+            if first.kind in ("heading", "title") and first.text.lstrip()[:1] in QUOTE_OPENERS:
+                continue  # a quote headline ("“The sea always wins ...”") quotes the body by design
             yield make_finding(card, article, block, start, end, confidence=0.95,
                                first_line=article.span_position(first, first_start, first_start + 1)[0],
                                words=word_count(key))
