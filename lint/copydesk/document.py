@@ -146,6 +146,7 @@ class Article:
     blocks: list[Block] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     whole_page: bool = False  # HTML: a saved page (with <body>) rather than a CMS fragment
+    marks_story: bool = False  # HTML: the page marks its story with <article> or <main>
     notices: list[str] = field(default_factory=list)  # reader warnings (bad bytes, etc.)
     nlp_done: bool = False
     directives: list[Any] = field(default_factory=list)  # `copydesk:` comments, set by suppress.py

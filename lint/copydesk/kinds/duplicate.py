@@ -126,6 +126,33 @@ QUOTE_OPENERS = "\"“‘'«"
 _LABEL = re.compile(r"^\s*([^:]{1,30}):\s+\S")
 
 
+WHOLE_PAGE_FACTOR = 0.65
+PROSE_WORDS = 12
+CORE_WORDS = 25  # a paragraph this long is the story's prose, not a teaser, a menu label or a form
+
+
+def _story_core(article: Article, blocks: list[Block]) -> tuple[int, int] | None:
+    """On a saved page, the run of blocks that holds the story: from its H1 (or its first paragraph of
+    prose) to its last paragraph of prose. Menus, teasers, carousels, comment forms and footers that the
+    page's template repeats sit outside it. None for a draft, which is all story."""
+    if not article.whole_page:
+        return None
+    prose = [b.index for b in blocks if b.kind == "paragraph" and word_count(b.text) >= CORE_WORDS]
+    if not prose:
+        return None
+    h1 = next((b.index for b in blocks if b.kind == "heading" and b.heading_level == 1 and b.index < prose[-1]),
+              None)
+    return (min(h1, prose[0]) if h1 is not None else prose[0], prose[-1])
+
+
+_COMMENT_LIKE = re.compile(r"^\s*(?:\[(?:…|\.\.\.)\]|>|»|@\w|(?:comment|kommentar|reply|antwort)\b)", re.I)
+
+
+def _comment_like(block: Block) -> bool:
+    """A pingback ("[…] excerpt […]"), a quoted line in a reply, an @-reply: the conversation under a post."""
+    return bool(_COMMENT_LIKE.match(block.text))
+
+
 def _labelled_entries(a: str, b: str) -> bool:
     """Two entries of a schedule or a list that differ only in their leading label ("Tuesday: run 1
     minute..." and "Thursday: run 1 minute..."): the same session on two days, not a paste."""
@@ -181,6 +208,10 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
 
     candidates = _near_pairs(tokens, opts["near_min_words"])
     parallel = _parallel_sections(article)
+    core = _story_core(article, blocks)
+    # A page that marks its story (<article>, <main>) puts everything else in a region, which story_blocks()
+    # leaves out; on a page that does not, comments and pingbacks share the story's run of blocks.
+    marked_story = article.marks_story
     first_seen: dict[str, int] = {}
     reported: set[int] = set()
     run_members: set[int] = set()  # later copies in a run already reported as one finding
@@ -214,6 +245,8 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
         first = blocks[earlier]
         if _headline_echo(first, earlier, block, pos):
             continue
+        if core and not (core[0] <= first.index <= core[1] and core[0] <= block.index <= core[1]) and not adjacent:
+            continue  # a saved page's template (a teaser, a menu, a comment form) repeating outside the story
         if parallel(first, block) or _labelled_entries(first.text, block.text):
             continue  # the same dish on two days of a meal plan, the same session in two weeks of a plan
         if article.whole_page and first.start_line == block.start_line:
@@ -232,8 +265,16 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
             else:  # a pasted flood: the range, not thousands of line numbers
                 lines = f"lines {first.start_line} to {blocks[run[-1]].start_line}"
             distance = f"directly below, {len(run) + 1} times in a row ({lines})"
-        finding = make_finding(card, article, block,
-                               confidence=(1.0 if ratio == 1.0 else 0.9) * (1.0 if adjacent else 0.95),
+        confidence = (1.0 if ratio == 1.0 else 0.9) * (1.0 if adjacent else 0.95)
+        prose_in_story = (block.kind in ("paragraph", "caption") and word_count(key) >= PROSE_WORDS and core is not None
+                          and core[0] <= first.index <= core[1] and core[0] <= block.index <= core[1]
+                          and (marked_story or not _comment_like(block)))
+        if article.whole_page and not adjacent and not prose_in_story:
+            # A saved page's template repeats teasers, bylines, captions and boxes far apart by design: a copy
+            # away from its original there is as likely the template as a paste. Advisory; a copy pasted right
+            # below its original, or a paragraph of prose restated inside the story, is a paste on any page.
+            confidence *= WHOLE_PAGE_FACTOR
+        finding = make_finding(card, article, block, confidence=confidence,
                                through=blocks[run[-1]] if len(run) > 1 else None,
                                first_line=first.start_line, block_kind=block.kind.replace("_", " "), how=how,
                                distance=distance)
@@ -277,7 +318,8 @@ def duplicate_sentence(article: Article, card) -> Iterator[Finding]:
                 continue  # lifted out of a paragraph and shown on its own further down: a pull quote
             if first.kind in ("heading", "title") and first.text.lstrip()[:1] in QUOTE_OPENERS:
                 continue  # a quote headline ("“The sea always wins ...”") quotes the body by design
-            yield make_finding(card, article, block, start, end, confidence=0.95,
+            yield make_finding(card, article, block, start, end,
+                               confidence=0.95 * (WHOLE_PAGE_FACTOR if article.whole_page else 1.0),
                                first_line=article.span_position(first, first_start, first_start + 1)[0],
                                words=word_count(key))
 
