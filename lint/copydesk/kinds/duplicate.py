@@ -127,6 +127,8 @@ _LABEL = re.compile(r"^\s*([^:]{1,30}):\s+\S")
 
 
 WHOLE_PAGE_FACTOR = 0.65
+LEADING_SHARE = 0.3  # a summary in the first 30% of the story's blocks leads it
+LEADING_FACTOR = 0.6
 PROSE_WORDS = 12
 CORE_WORDS = 25  # a paragraph this long is the story's prose, not a teaser, a menu label or a form
 
@@ -269,10 +271,12 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
         prose_in_story = (block.kind in ("paragraph", "caption") and word_count(key) >= PROSE_WORDS and core is not None
                           and core[0] <= first.index <= core[1] and core[0] <= block.index <= core[1]
                           and (marked_story or not _comment_like(block)))
-        if article.whole_page and not adjacent and not prose_in_story:
+        template_like = (word_count(key) < opts["min_words"] and block.kind != "caption") or not (adjacent or prose_in_story)
+        if article.whole_page and template_like:
             # A saved page's template repeats teasers, bylines, captions and boxes far apart by design: a copy
             # away from its original there is as likely the template as a paste. Advisory; a copy pasted right
-            # below its original, or a paragraph of prose restated inside the story, is a paste on any page.
+            # below its original, or a paragraph of prose restated inside the story, is a paste on any page. Short
+            # labels ("Opinion" over "Opinion") are the template's.
             confidence *= WHOLE_PAGE_FACTOR
         finding = make_finding(card, article, block, confidence=confidence,
                                through=blocks[run[-1]] if len(run) > 1 else None,
@@ -351,7 +355,13 @@ def summary_restates_body(article: Article, card) -> Iterator[Finding]:
             continue
         if opts["report"] == "section":
             all_lines = sorted({ln for v in restating for ln in v.lines})
-            yield make_finding(card, article, head, confidence=0.85, items=len(items), restating=len(restating),
+            # A summary box ahead of the body it sums up is a reader's shortcut by design ("The key points");
+            # one after it, restating what the reader has just read, is the generated kind. Advisory at the top.
+            body = article.story_blocks()
+            place = next((i for i, b in enumerate(body) if b is head), len(body))
+            leading = place < len(body) * LEADING_SHARE
+            yield make_finding(card, article, head, confidence=0.85 * (LEADING_FACTOR if leading else 1.0),
+                               items=len(items), restating=len(restating),
                                lines=_line_list(all_lines), heading=clip(head.text, 40))
             continue
         for v in restating:

@@ -42,6 +42,8 @@ def stray_capital(article: Article, card) -> Iterator[Finding]:
         if s.title_case:
             continue
         toks = s.tokens
+        if len(toks) < 8 and not s.span.text.rstrip().endswith((".", "!", "?")):
+            continue  # a label or a menu entry ("Choose from 30 Languages"), not a sentence: capitals are style
         for k, tok in enumerate(toks):
             text = tok.text
             if k == 0 or not text[:1].isupper() or not text[1:].islower() or len(text) < 3:
@@ -72,7 +74,8 @@ def stray_capital(article: Article, card) -> Iterator[Finding]:
 
 DOUBLED = re.compile(r"\b([^\W\d_]+)\s+(\1)\b", re.IGNORECASE)
 # Doubles that are English: "had had", "that that", reduplication in speech.
-ALLOWED_DOUBLES = frozenset("had that is bye no so very really yeah yes ha blah chop tut knock hush mau pom".split())
+ALLOWED_DOUBLES = frozenset("had that is bye no so very really yeah yes ha blah chop tut knock hush mau pom "
+                            "great".split())  # "great great grandfather"
 
 
 @kind("doubled_word", options={}, fields=("word",))

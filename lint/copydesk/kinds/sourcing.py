@@ -269,6 +269,10 @@ def _carries_claim(verb: Any) -> bool:
     characterisation ("described him as reckless", "called it the end of an era"), quoted words, or the
     parenthetical "..., analysts say" attached to the sentence's own claim."""
     kids = list(verb.children)
+    if any(c.dep_ == "aux" and c.lower_ in ("might", "could", "may", "would") for c in kids):
+        return False  # "people might question why": a hypothetical reader, not a holder of the story's claim
+    if verb.lemma_.lower() in EXPERIENCE_VERBS and any(c.dep_ == "xcomp" and c.tag_ == "VBG" for c in kids):
+        return False  # "many users reported being logged out": an experience, not a claim
     if any(c.dep_ in ("ccomp", "xcomp", "oprd", "acomp") for c in kids):
         return True
     if any(c.dep_ == "prep" and c.lower_ == "as" for c in kids) and any(c.dep_ == "dobj" for c in kids):
@@ -291,6 +295,8 @@ def _already_defined(sentence: Sentence, subject: Any, verb: Any, groups: dict[s
     after a sentence or clause about a group ("The migrants ... Some said", "some ... while others said"), or a
     class the story introduced definitely before ("the bill's sponsors ... sponsors disputed it")."""
     lower = subject.lower_
+    if lower == "others" and (sentence.start > 0 or previous_sentence.get(sentence.start_key) is not None):
+        return True  # "Others reported ...": the rest of a group the story has just described
     if lower in PRONOUN_HOLDERS and any(c.lower_ in ("also", "too") for c in verb.children):
         return True  # "Some also said": more from a group already reported
     if lower in PRONOUN_HOLDERS:
@@ -324,13 +330,15 @@ def defined_groups(narration: list[Sentence]) -> dict[str, Any]:
                 continue
             definite = any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE_OR_POSSESSIVE or c.dep_ == "poss"
                            for c in t.children)
-            named = any(c.dep_ in ("appos", "prep") and any(g.ent_type_ == "PERSON" for g in c.subtree)
-                        for c in t.children)
+            # "scientists, including Ada Lind", "researchers at the Velden Institute", "Velden researchers"
+            named = any(c.dep_ in ("appos", "prep", "compound") and any(
+                g.ent_type_ in ("PERSON", "ORG") or g.pos_ == "PROPN" for g in c.subtree) for c in t.children)
             if definite or named:
                 out[t.lemma_.lower()] = sentence.start_key
     return out
 
 
+EXPERIENCE_VERBS = frozenset({"report", "complain", "describe", "recall"})
 DEFINITE_OR_POSSESSIVE = frozenset("the these those their our his her its".split())
 
 
@@ -435,6 +443,8 @@ def unattributed_reaction(article: Article, card) -> Iterator[Finding]:
                 head = verb
             if any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in noun.children):
                 continue  # "amid the controversy" refers to one the story has described
+            if any(c.dep_ == "nummod" for c in noun.children):
+                continue  # "two more presidential debates": scheduled events, not a reaction
             if not governed or _has_holder(noun, head):
                 continue
             if names_a_source(sentence.tokens) or attributed(noun):
@@ -511,6 +521,9 @@ def speculation(article: Article, card) -> Iterator[Finding]:
             head = hedge.head if hedge.head.i != hedge.i else hedge
             if attributed(hedge) or names_a_source(sentence.tokens, _holder_verbs() - meanings):
                 continue
+            if _first_or_second_person(head):
+                continue  # "Maybe you don't publish ...", "Perhaps my least favourite ...": the writer's own
+                # reasoning or an address to the reader, not a guess passed off as news
             modals = [c for c in head.children if c.dep_ == "aux" and c.lower_ in MODALS]
             cue = [hedge, *modals, head]
             first, last = min(cue, key=lambda t: t.i), max(cue, key=lambda t: t.i)
@@ -619,6 +632,17 @@ def _hedge_weight(hedge: Any, head: Any, meanings: set[str], opts: dict) -> floa
 
 
 PERSONAL = frozenset("i you we me us".split())
+PERSONAL_POSSESSIVES = frozenset("my our your".split())
+
+
+def _first_or_second_person(head: Any) -> bool:
+    """The hedged clause is about the writer or the reader: a subject "I", "we" or "you", or "my"/"our"
+    on the subject ("Perhaps my least favourite feature is ...")."""
+    for c in head.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "expl") and (c.lower_ in PERSONAL or any(
+                g.dep_ == "poss" and g.lower_ in PERSONAL_POSSESSIVES for g in c.children)):
+            return True
+    return False
 WH_WORDS = frozenset("whether if how what who whom whose when where why which".split())
 
 

@@ -23,11 +23,9 @@ WHOLE_PAGE_FACTOR = 0.65
 
 
 def page_factor(article: Article, block: Block | None = None) -> float:
-    """1 for a draft, and for a block inside the story a saved page marks (<article>, <main>); less elsewhere
-    on a saved page, where the template's own headings, menus and widgets sit."""
-    if not article.whole_page:
-        return 1.0
-    return 1.0 if article.marks_story and block is not None and block.region is None else WHOLE_PAGE_FACTOR
+    """1 for a draft; less on a saved page, where the site's template brings its own headings, teaser cards
+    (often each an <article>), menus and widgets: its shape is the site's, not the writer's."""
+    return WHOLE_PAGE_FACTOR if article.whole_page else 1.0
 
 
 def story_blocks(article: Article) -> list[Block]:
