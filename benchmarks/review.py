@@ -121,7 +121,8 @@ def judge(path: str) -> None:
     VERDICTS.parent.mkdir(parents=True, exist_ok=True)
     rows = sorted(verdicts.values(), key=lambda r: (r["code"], r["fp"]))
     VERDICTS.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    print(f"{added} verdict(s) recorded; {len(rows)} in {VERDICTS.relative_to(ROOT)}")
+    shown = VERDICTS.relative_to(ROOT) if VERDICTS.is_relative_to(ROOT) else VERDICTS
+    print(f"{added} verdict(s) recorded; {len(rows)} in {shown}")
 
 
 def precision(rows: list[dict], verdicts: dict[str, dict]) -> tuple[int, int, int, float | None]:

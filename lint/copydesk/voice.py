@@ -281,6 +281,10 @@ def attributed(token: Any) -> bool:
         if verb.lemma_.lower() in report and verb.pos_ in ("VERB", "AUX"):
             if child.dep_ in ("ccomp", "xcomp", "parataxis", "oprd") and _named_holder(verb, strict=False):
                 return True
+        # "The director called her conduct careless": naming something so is saying it is so.
+        if verb.lemma_.lower() in CHARACTERISING and child.dep_ in ("oprd", "xcomp", "ccomp") and \
+                _named_holder(verb, strict=False):
+            return True
         child = verb
     # "..., Ortiz said." parses with the verb of saying as a parataxis or ccomp child of the clause.
     for t in sent:
@@ -289,6 +293,9 @@ def attributed(token: Any) -> bool:
             if not any(a.i == t.i for a in token.ancestors):
                 return True
     return False
+
+
+CHARACTERISING = frozenset("call label brand dub term deem pronounce".split())
 
 
 def names_a_source(span: Any, verbs: frozenset[str] | None = None, skip: Any = None) -> bool:

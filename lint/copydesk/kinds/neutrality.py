@@ -121,6 +121,23 @@ def _opens_sentence(sentence: Sentence, token: Any) -> bool:
     return False
 
 
+SPATIAL_PREPS = frozenset("under beneath underneath inside behind beside below above near".split())
+HANDLING_VERBS = frozenset("find place plant detonate defuse carry seize store hide fit install dispose "
+                           "recover remove load".split())
+
+
+def _physical_thing(noun: Any) -> bool:
+    """The adjective's noun is a physical object: something found, planted or carried, or placed under or
+    inside something. Loaded adjectives are figurative on acts and words ("an explosive row") and literal
+    on things ("an explosive device")."""
+    if noun.pos_ != "NOUN" or noun.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj"):
+        return False
+    verb = noun.head if noun.dep_ != "pobj" else noun.head.head
+    if verb.lemma_.lower() in HANDLING_VERBS:
+        return True
+    return any(c.dep_ == "prep" and c.lower_ in SPATIAL_PREPS for c in verb.children)
+
+
 def _reporter_voice(sentence: Sentence, token: Any, check_attribution: bool = True) -> bool:
     return not (in_quote(sentence, token) or in_name(sentence, token) or
                 (check_attribution and attributed(token)))
@@ -253,6 +270,8 @@ def _loaded_language_hits(article: Article, card) -> Iterator[Hit]:
                 continue
             if opts["check_negation"] and negated(token):
                 continue
+            if token.pos_ == "ADJ" and _physical_thing(token.head):
+                continue  # "an explosive device was found under a van": the literal sense, on an object
             if entry.source in WEAK_LISTS and speech_nearby(sentence, neighbours):
                 continue  # "extremely" next to a quotation is most likely the source's emphasis, paraphrased
             yield Hit(entry.text, sentence.block, start, end, opts["list_confidence"],

@@ -590,6 +590,8 @@ def speculation(article: Article, card) -> Iterator[Finding]:
                                phrase=sentence.block.text[start:end])
 
 
+# Verbs of purpose: hedged, they guess at someone's motive ("was potentially aimed at the Greens").
+INTENT_VERBS = frozenset("aim intend design mean target calculate motivate".split())
 # Verbs of change that, under a modal, make a sweeping prediction: "could turn the port into a hub",
 # "may transform the sector", "could spell the end".
 SWEEPING = frozenset("turn transform reshape revolutionize revolutionise upend overturn spell herald usher "
@@ -615,8 +617,8 @@ def _hedge_weight(hedge: Any, head: Any, meanings: set[str], opts: dict) -> floa
     "Maybe" are the reporter's own guesses. A hedged adjective is mostly a term of art ("potentially
     habitable", "potentially fatal"), a hedged number or date an approximation ("perhaps 15 storeys",
     "possibly early next week"): advisory."""
-    if head.lemma_.lower() in meanings:
-        return opts["sweeping_confidence"]  # "potentially alluding to": a guess at what someone meant
+    if head.lemma_.lower() in meanings or head.lemma_.lower() in INTENT_VERBS:
+        return opts["sweeping_confidence"]  # "potentially alluding to", "was perhaps aimed at": a guess at motive
     if head is hedge or hedge.i == hedge.sent.start or hedge.lower_ == "maybe" and hedge.i <= hedge.sent.start + 1:
         return opts["ranking_confidence"]  # "Maybe the designers ...", "Probably not."
     if head.pos_ in ("NUM",) or head.like_num or any(c.like_num for c in head.children) or head.ent_type_ in (
@@ -691,6 +693,8 @@ def unattributed_quote(article: Article, card) -> Iterator[Finding]:
             before = block.text[:q0]
             if COLON_INTRO.search(before):
                 continue  # "Lund: “...”" or "she told the meeting:" introduces the speaker
+            if _introduced_by_subject(group, q0):
+                continue  # "Ms Okafor returned to the point. “What ...?”": the sentence before names who speaks
             if q0 == 0 and _previous_block_introduces(article, block, verbs):
                 continue
             yield make_finding(card, article, block, q0, q1, confidence=card.confidence,
@@ -705,6 +709,20 @@ def _speaker_in(sentence: Sentence, verbs: frozenset[str], q0: int, q1: int) -> 
         if t.lemma_.lower() in verbs and t.pos_ in ("VERB", "AUX"):
             return True
         if t.lower_ == "according":
+            return True
+    return False
+
+
+def _introduced_by_subject(group: list[Sentence], q0: int) -> bool:
+    """The sentence right before the quotation, in its paragraph, has a named person (or a pronoun for one)
+    as its subject: the quotation that follows is that person's, as readers take it."""
+    before = [s for s in group if s.end <= q0 + 1]
+    if not before:
+        return False
+    last = before[-1]
+    for t in last.tokens:
+        if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and (
+                t.ent_type_ == "PERSON" or t.lower_ in ("he", "she", "they")):
             return True
     return False
 
