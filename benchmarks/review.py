@@ -4,6 +4,7 @@
     python benchmarks/review.py --unjudged 40        # list up to 40 unjudged findings (with context) per rule
     python benchmarks/review.py --rule SRC001        # only these rules (codes, comma-separated)
     python benchmarks/review.py --diff HEAD~1        # findings added and removed against another git ref
+    python benchmarks/review.py --only drafts        # one set (clean, pages, drafts)
     python benchmarks/review.py judge FILE           # record verdicts: lines "FINGERPRINT right|wrong|unsure reason"
 
 Sets: the clean published articles (../shared/corpus/dev/clean), the saved web pages (../shared/pages), and
@@ -205,10 +206,16 @@ def main() -> None:
     ap.add_argument("--unjudged", type=int, default=0, metavar="N", help="list up to N unjudged findings per rule")
     ap.add_argument("--diff", metavar="REF", help="compare findings with another git ref")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=PATH", help="another folder to review")
+    ap.add_argument("--only", metavar="NAMES", help="review only these sets (comma-separated: clean,pages,drafts)")
     a = ap.parse_args()
     for item in a.set:
         name, _, path = item.partition("=")
         SETS[name] = Path(path).resolve()
+    if a.only:
+        keep = set(a.only.split(","))
+        for name in list(SETS):
+            if name not in keep:
+                del SETS[name]
     rules = set(a.rule.split(",")) if a.rule else None
     if a.action == "judge":
         if not a.file:

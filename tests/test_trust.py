@@ -246,3 +246,41 @@ def test_dup002_a_quote_headline_repeats_the_interview_by_design():
             "dredging begins.\n\n**Will the new wall be enough?**\n\nNobody can promise. The sea always wins in "
             "the end.\n")
     assert found(text, "DUP002", "interview.md") == []
+
+
+# -- the severity model's settings -------------------------------------------------------------------------
+
+LOADED = "The lucrative dredging contract went to Velden Shipping on Monday.\n"
+
+
+def test_advisory_below_and_min_confidence_are_settings(tmp_path):
+    import json
+
+    from conftest import run_cli, write
+
+    write(tmp_path / "draft.txt", LOADED)
+    proc = run_cli("check", "--format", "json", "--select", "NEU002", "draft.txt", cwd=tmp_path)
+    finding = json.loads(proc.stdout)["files"][0]["findings"][0]
+    assert (finding["severity"], finding["advisory"], proc.returncode) == ("info", True, 0)
+
+    write(tmp_path / ".copydesk.toml", "advisory-below = { neutrality = 0 }\n")
+    proc = run_cli("check", "--format", "json", "--select", "NEU002", "draft.txt", cwd=tmp_path)
+    finding = json.loads(proc.stdout)["files"][0]["findings"][0]
+    assert (finding["severity"], finding["advisory"], proc.returncode) == ("warning", False, 1)
+
+    write(tmp_path / ".copydesk.toml", "min-confidence = 0.8\n")
+    proc = run_cli("check", "--format", "json", "--select", "NEU002", "draft.txt", cwd=tmp_path)
+    assert json.loads(proc.stdout)["files"][0]["findings"] == [] and proc.returncode == 0
+
+    write(tmp_path / ".copydesk.toml", "advisory-below = { NEU002 = 1.5 }\n")
+    proc = run_cli("check", "--select", "NEU002", "draft.txt", cwd=tmp_path)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "advisory-below" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_text_report_puts_advisory_findings_last_under_their_own_heading(tmp_path):
+    from conftest import run_cli, write
+
+    write(tmp_path / "draft.txt", LOADED + "\nThe the board did not say why.\n")
+    out = run_cli("check", "--no-color", "--select", "NEU002,GRM002", "draft.txt", cwd=tmp_path).stdout.decode()
+    assert out.index("GRM002") < out.index("advisory:") < out.index("NEU002")

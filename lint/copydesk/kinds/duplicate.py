@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from typing import Iterator
 
@@ -210,6 +210,7 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
 
     candidates = _near_pairs(tokens, opts["near_min_words"])
     parallel = _parallel_sections(article)
+    occurrences = Counter(keys)
     core = _story_core(article, blocks)
     # A page that marks its story (<article>, <main>) puts everything else in a region, which story_blocks()
     # leaves out; on a page that does not, comments and pingbacks share the story's run of blocks.
@@ -270,8 +271,11 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
         confidence = (1.0 if ratio == 1.0 else 0.9) * (1.0 if adjacent else 0.95)
         prose_in_story = (block.kind in ("paragraph", "caption") and word_count(key) >= PROSE_WORDS and core is not None
                           and core[0] <= first.index <= core[1] and core[0] <= block.index <= core[1]
-                          and (marked_story or not _comment_like(block)))
-        template_like = (word_count(key) < opts["min_words"] and block.kind != "caption") or not (adjacent or prose_in_story)
+                          and not _comment_like(block))
+        template_like = ((word_count(key) < opts["min_words"] and block.kind != "caption")
+                         or not (adjacent or prose_in_story)
+                         or (adjacent and ratio < 1.0)  # "posting as Facebook" over "posting as Google+"
+                         or (not adjacent and occurrences[key] >= 3))  # a box the template repeats down the page
         if article.whole_page and template_like:
             # A saved page's template repeats teasers, bylines, captions and boxes far apart by design: a copy
             # away from its original there is as likely the template as a paste. Advisory; a copy pasted right
@@ -360,7 +364,8 @@ def summary_restates_body(article: Article, card) -> Iterator[Finding]:
             body = article.story_blocks()
             place = next((i for i, b in enumerate(body) if b is head), len(body))
             leading = place < len(body) * LEADING_SHARE
-            yield make_finding(card, article, head, confidence=0.85 * (LEADING_FACTOR if leading else 1.0),
+            factor = (LEADING_FACTOR if leading else 1.0) * (WHOLE_PAGE_FACTOR if article.whole_page else 1.0)
+            yield make_finding(card, article, head, confidence=0.85 * factor,
                                items=len(items), restating=len(restating),
                                lines=_line_list(all_lines), heading=clip(head.text, 40))
             continue

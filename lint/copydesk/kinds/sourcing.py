@@ -190,6 +190,8 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
             # successor", "Florida is considered a toss-up" characterise one thing, and "was criticised" reports
             # an act: real reporting uses them with the holder a sentence away, so they are advisory.
             confidence = opts["passive_confidence"]
+            if any(c.dep_ == "advmod" and c.lower_ in ("once", "formerly", "previously") for c in children):
+                confidence -= JUDGED_DISCOUNT  # "it was once assumed": a belief of the past, set up to be corrected
             if not it_that:
                 confidence -= PERSONAL_PASSIVE_DISCOUNT if (opinion or raised or widely) else JUDGED_DISCOUNT
             yield make_finding(card, article, sentence.block, start, end, confidence=confidence,
@@ -199,6 +201,8 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
             covered = any(start <= sentence.offset(doc[i]) < end for i in seen)
             if covered or sentence.block.in_quote(start, end) or names_a_source(sentence.tokens):
                 continue  # already reported as a hidden holder, or quoted, or sourced
+            if re.search(r"\b(?:should|must|ought to|deserves? to)\s+be\s+$", span.text[:m.start()]):
+                continue  # "this should be universally recognised": the writer's demand, not a claimed consensus
             yield make_finding(card, article, sentence.block, start, end, confidence=opts["passive_confidence"],
                                attribution=m.group(), question="held or accepted by whom?")
 
@@ -271,7 +275,8 @@ def _carries_claim(verb: Any) -> bool:
     kids = list(verb.children)
     if any(c.dep_ == "aux" and c.lower_ in ("might", "could", "may", "would") for c in kids):
         return False  # "people might question why": a hypothetical reader, not a holder of the story's claim
-    if verb.lemma_.lower() in EXPERIENCE_VERBS and any(c.dep_ == "xcomp" and c.tag_ == "VBG" for c in kids):
+    if verb.lemma_.lower() in EXPERIENCE_VERBS and any(
+            c.dep_ in ("xcomp", "ccomp") and (c.tag_ == "VBG" or c.left_edge.tag_ == "VBG") for c in kids):
         return False  # "many users reported being logged out": an experience, not a claim
     if any(c.dep_ in ("ccomp", "xcomp", "oprd", "acomp") for c in kids):
         return True
@@ -317,7 +322,14 @@ def _already_defined(sentence: Sentence, subject: Any, verb: Any, groups: dict[s
                 return True  # "Some ..., others said": the same group, split
         return False
     first = groups.get(subject.lemma_.lower())
-    return first is not None and first < sentence.start_key
+    if first is not None and first < sentence.start_key:
+        return True
+    # "NOAA released its outlook. Researchers predicted ...": the organisation's own staff.
+    if lower in STAFF_ROLES and not any(c.dep_ in ("det", "amod") and c.lower_ in HOLDER_QUANTIFIERS
+                                        for c in subject.children):
+        previous = [n for n in paragraph_neighbours(sentence, neighbours) if n.start < sentence.start]
+        return any(t.ent_type_ == "ORG" for n in previous[-1:] for t in n.tokens)
+    return False
 
 
 def defined_groups(narration: list[Sentence]) -> dict[str, Any]:
@@ -338,6 +350,7 @@ def defined_groups(narration: list[Sentence]) -> dict[str, Any]:
     return out
 
 
+STAFF_ROLES = frozenset("researchers scientists engineers officials economists analysts staff".split())
 EXPERIENCE_VERBS = frozenset({"report", "complain", "describe", "recall"})
 DEFINITE_OR_POSSESSIVE = frozenset("the these those their our his her its".split())
 

@@ -58,7 +58,12 @@ def render(results, summary, out: IO[str], *, no_color: bool = False, quiet: boo
             console.print(Text(f"  note: {n}", style="dim") if not quiet else Text(f"{r.path}: note: {n}"))
         per_rule = Counter(f.code for f in r.findings)
         printed: Counter = Counter()
+        advisory_heading = False
         for f in r.findings:
+            if f.advisory and not advisory_heading and not quiet:
+                # Ranked after every warning and error: findings whose evidence is below their rule's bar.
+                console.print(Text("  advisory: below their rule's confidence bar, so shown as info:", style="dim"))
+                advisory_heading = True
             # A flood (one rule, hundreds of times in one file) shows its first few and a count; the
             # machine formats keep every finding.
             if per_rule[f.code] > FLOOD:
@@ -76,6 +81,8 @@ def render(results, summary, out: IO[str], *, no_color: bool = False, quiet: boo
             if not quiet:
                 line.append(f"  {f.line}:{f.column}")
             line.append(f"  {f.message}")
+            if f.advisory and quiet:
+                line.append(" (advisory)", style="dim")
             console.print(line)
             if quiet:
                 continue
