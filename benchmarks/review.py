@@ -51,12 +51,16 @@ def fingerprint(set_name: str, file_name: str, code: str, excerpt: str, nth: int
     return hashlib.sha256(f"{set_name}\0{file_name}\0{code}\0{text}\0{nth}".encode()).hexdigest()[:16]
 
 
+SELECT: list[str] = []  # --rule: only these rules run (faster, and a ref whose other rules cannot run still compares)
+
+
 def run_copydesk(folder: Path, source: Path | None = None) -> dict:
     """The JSON report of `copydesk check` over a folder: this checkout, or (source) another git worktree."""
     env = dict(os.environ)
     if source is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source / "lint"), env.get("PYTHONPATH")]))
-    cmd = [sys.executable, "-m", "copydesk", "check", "--format", "json", "--fail-on", "never", "--no-cache", "."]
+    cmd = [sys.executable, "-m", "copydesk", "check", "--format", "json", "--fail-on", "never", "--no-cache",
+           *(["--select", ",".join(SELECT)] if SELECT else []), "."]
     proc = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, env=env)
     if proc.returncode not in (0, 1, 2) or not proc.stdout:
         sys.exit(f"copydesk failed on {folder}: {proc.stderr[-500:]}")
@@ -217,6 +221,8 @@ def main() -> None:
             if name not in keep:
                 del SETS[name]
     rules = set(a.rule.split(",")) if a.rule else None
+    if rules:
+        SELECT[:] = sorted(rules)
     if a.action == "judge":
         if not a.file:
             ap.error("judge needs a file of verdict lines")
