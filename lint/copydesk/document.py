@@ -136,6 +136,9 @@ class Block:
         return any(q0 <= start and end <= q1 for q0, q1 in self.quotes)
 
 
+SAVED_PAGE_FACTOR = 0.65
+
+
 @dataclass
 class Article:
     """A parsed draft: source text, blocks in reading order, metadata from front matter or <meta>."""
@@ -146,7 +149,6 @@ class Article:
     blocks: list[Block] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     whole_page: bool = False  # HTML: a saved page (with <body>) rather than a CMS fragment
-    marks_story: bool = False  # HTML: the page marks its story with <article> or <main>
     notices: list[str] = field(default_factory=list)  # reader warnings (bad bytes, etc.)
     nlp_done: bool = False
     directives: list[Any] = field(default_factory=list)  # `copydesk:` comments, set by suppress.py
@@ -170,6 +172,12 @@ class Article:
         headed = {(b.region, b.attrs.get("region_id")) for b in self.body
                   if b.region and b.kind == "heading" and b.heading_level == 1}
         return [b for b in self.body if b.region is None or (b.region, b.attrs.get("region_id")) in headed]
+
+    @property
+    def page_factor(self) -> float:
+        """What a finding about the page's shape or repeats is worth on a saved page, whose template brings its
+        own headings, teaser cards, menus and boxes repeated down the page (docs/severity.md); 1 for a draft."""
+        return SAVED_PAGE_FACTOR if self.whole_page else 1.0
 
     @property
     def words(self) -> int:

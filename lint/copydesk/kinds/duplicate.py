@@ -126,7 +126,6 @@ QUOTE_OPENERS = "\"“‘'«"
 _LABEL = re.compile(r"^\s*([^:]{1,30}):\s+\S")
 
 
-WHOLE_PAGE_FACTOR = 0.65
 LEADING_SHARE = 0.3  # a summary in the first 30% of the story's blocks leads it
 LEADING_FACTOR = 0.6
 PROSE_WORDS = 12
@@ -212,9 +211,6 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
     parallel = _parallel_sections(article)
     occurrences = Counter(keys)
     core = _story_core(article, blocks)
-    # A page that marks its story (<article>, <main>) puts everything else in a region, which story_blocks()
-    # leaves out; on a page that does not, comments and pingbacks share the story's run of blocks.
-    marked_story = article.marks_story
     first_seen: dict[str, int] = {}
     reported: set[int] = set()
     run_members: set[int] = set()  # later copies in a run already reported as one finding
@@ -248,7 +244,8 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
         first = blocks[earlier]
         if _headline_echo(first, earlier, block, pos):
             continue
-        if core and not (core[0] <= first.index <= core[1] and core[0] <= block.index <= core[1]) and not adjacent:
+        in_core = core is not None and core[0] <= first.index <= core[1] and core[0] <= block.index <= core[1]
+        if core and not in_core and not adjacent:
             continue  # a saved page's template (a teaser, a menu, a comment form) repeating outside the story
         if parallel(first, block) or _labelled_entries(first.text, block.text):
             continue  # the same dish on two days of a meal plan, the same session in two weeks of a plan
@@ -269,8 +266,7 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
                 lines = f"lines {first.start_line} to {blocks[run[-1]].start_line}"
             distance = f"directly below, {len(run) + 1} times in a row ({lines})"
         confidence = (1.0 if ratio == 1.0 else 0.9) * (1.0 if adjacent else 0.95)
-        prose_in_story = (block.kind in ("paragraph", "caption") and word_count(key) >= PROSE_WORDS and core is not None
-                          and core[0] <= first.index <= core[1] and core[0] <= block.index <= core[1]
+        prose_in_story = (in_core and block.kind in ("paragraph", "caption") and word_count(key) >= PROSE_WORDS
                           and not _comment_like(block))
         template_like = ((word_count(key) < opts["min_words"] and block.kind != "caption")
                          or not (adjacent or prose_in_story)
@@ -281,7 +277,7 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
             # away from its original there is as likely the template as a paste. Advisory; a copy pasted right
             # below its original, or a paragraph of prose restated inside the story, is a paste on any page. Short
             # labels ("Opinion" over "Opinion") are the template's.
-            confidence *= WHOLE_PAGE_FACTOR
+            confidence *= article.page_factor
         finding = make_finding(card, article, block, confidence=confidence,
                                through=blocks[run[-1]] if len(run) > 1 else None,
                                first_line=first.start_line, block_kind=block.kind.replace("_", " "), how=how,
@@ -327,7 +323,7 @@ def duplicate_sentence(article: Article, card) -> Iterator[Finding]:
             if first.kind in ("heading", "title") and first.text.lstrip()[:1] in QUOTE_OPENERS:
                 continue  # a quote headline ("“The sea always wins ...”") quotes the body by design
             yield make_finding(card, article, block, start, end,
-                               confidence=0.95 * (WHOLE_PAGE_FACTOR if article.whole_page else 1.0),
+                               confidence=0.95 * article.page_factor,
                                first_line=article.span_position(first, first_start, first_start + 1)[0],
                                words=word_count(key))
 
@@ -364,7 +360,7 @@ def summary_restates_body(article: Article, card) -> Iterator[Finding]:
             body = article.story_blocks()
             place = next((i for i, b in enumerate(body) if b is head), len(body))
             leading = place < len(body) * LEADING_SHARE
-            factor = (LEADING_FACTOR if leading else 1.0) * (WHOLE_PAGE_FACTOR if article.whole_page else 1.0)
+            factor = (LEADING_FACTOR if leading else 1.0) * article.page_factor
             yield make_finding(card, article, head, confidence=0.85 * factor,
                                items=len(items), restating=len(restating),
                                lines=_line_list(all_lines), heading=clip(head.text, 40))

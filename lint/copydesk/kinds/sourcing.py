@@ -17,8 +17,9 @@ from copydesk.document import Article
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
 from copydesk.lexicon import read_list, word_set
-from copydesk.voice import (GENERIC_PEOPLE, IDENTIFYING_PREPS, Sentence, according_to, attributed, by_block, in_quote, is_title_case,
-                            names_a_source, paragraph_neighbours, people_noun, sentences, vague_holder)
+from copydesk.voice import (DEFINITE, GENERIC_PEOPLE, IDENTIFYING_PREPS, Sentence, according_to, attributed, by_block,
+                            in_quote, is_title_case, names_a_source, paragraph_neighbours, people_noun, sentences,
+                            vague_holder)
 
 NAME_ENTITIES = ("PERSON", "ORG", "NORP", "GPE", "FAC")
 
@@ -91,6 +92,7 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
     narration = sentences(article)
     neighbours = by_block(narration)
     groups = defined_groups(narration)
+    previous = {b.start_key: a for a, b in zip(narration, narration[1:])}  # each sentence's predecessor
     for sentence in narration:
         span = sentence.span
         doc = span.doc
@@ -104,7 +106,8 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
             if _resolved_nearby(sentence, subject, neighbours):
                 continue
             seen.add(verb.i)
-            confidence = holder_confidence(opts["holder_confidence"], sentence, verb, subject, groups, neighbours)
+            confidence = holder_confidence(opts["holder_confidence"], sentence, verb, subject, groups, previous,
+                                           neighbours)
             if confidence is None:
                 continue  # "the pain that people feel": a relative clause, not an attribution
             first = _holder_start(subject, span)
@@ -225,8 +228,8 @@ COLLECTIVES = frozenset("party wing caucus faction camp crowd audience group mem
 PRONOUN_HOLDERS = frozenset("some many most several others few all".split())
 
 
-def holder_confidence(base: float, sentence: Sentence, verb: Any, subject: Any, groups: dict[str, int],
-                      neighbours: dict) -> float | None:
+def holder_confidence(base: float, sentence: Sentence, verb: Any, subject: Any, groups: dict[str, tuple[int, int]],
+                      previous: dict[tuple[int, int], Sentence], neighbours: dict) -> float | None:
     """How sure the evidence is that this unnamed group hides the holder of the sentence's claim.
 
     Full confidence for a bare class or quantity ("Experts suggest that ...", "Some say ...", "..., analysts
@@ -245,7 +248,7 @@ def holder_confidence(base: float, sentence: Sentence, verb: Any, subject: Any, 
         confidence -= DOCUMENT_DISCOUNT  # "polls show": unnamed, but a document the reader can look for
     if not _carries_claim(verb):
         confidence -= NO_CLAIM_DISCOUNT
-    if _already_defined(sentence, subject, verb, groups, neighbours, groups.get("", {})):
+    if _already_defined(sentence, subject, verb, groups, previous, neighbours):
         confidence -= DEFINED_DISCOUNT
     if names_a_source(sentence.tokens, skip=verb):
         confidence -= SOURCED_DISCOUNT
@@ -261,7 +264,7 @@ def _narrowed(subject: Any) -> bool:
         if child.dep_ == "amod" and child.lower_ in HOLDER_QUANTIFIERS:
             continue
         if child.dep_ == "prep" and child.lower_ not in IDENTIFYING_PREPS and not any(
-                g.dep_ == "det" and g.lower_ in DEFINITE_OR_POSSESSIVE for p in child.children for g in p.children):
+                g.dep_ == "det" and g.lower_ in DEFINITE for p in child.children for g in p.children):
             continue  # "critics of tax cuts" says what they oppose; "supporters of the women" names a side
         if child.dep_ in ("amod", "compound", "prep", "relcl", "acl", "appos", "nmod", "poss", "npadvmod"):
             return True
@@ -294,8 +297,8 @@ def _carries_claim(verb: Any) -> bool:
     return any(t.is_quote or t.text in (":",) for t in after)
 
 
-def _already_defined(sentence: Sentence, subject: Any, verb: Any, groups: dict[str, Any], neighbours: dict,
-                     previous_sentence: dict) -> bool:
+def _already_defined(sentence: Sentence, subject: Any, verb: Any, groups: dict[str, tuple[int, int]],
+                     previous_sentence: dict[tuple[int, int], Sentence], neighbours: dict) -> bool:
     """The story has already said who these people are: a pronoun holder ("some", "others", "many") right
     after a sentence or clause about a group ("The migrants ... Some said", "some ... while others said"), or a
     class the story introduced definitely before ("the bill's sponsors ... sponsors disputed it")."""
@@ -332,16 +335,15 @@ def _already_defined(sentence: Sentence, subject: Any, verb: Any, groups: dict[s
     return False
 
 
-def defined_groups(narration: list[Sentence]) -> dict[str, Any]:
+def defined_groups(narration: list[Sentence]) -> dict[str, tuple[int, int]]:
     """Plural people nouns the story introduces definitely ("the migrants", "the bill's sponsors", "these
     researchers", "scientists, including Ada Lind"), with the position of the first such mention."""
-    out: dict[str, Any] = {"": {b.start_key: a for a, b in zip(narration, narration[1:])}}
+    out: dict[str, tuple[int, int]] = {}
     for sentence in narration:
         for t in sentence.tokens:
             if t.tag_ != "NNS" or not people_noun(t.lower_) or t.lemma_.lower() in out or t.lower_ in GENERIC_PEOPLE:
                 continue
-            definite = any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE_OR_POSSESSIVE or c.dep_ == "poss"
-                           for c in t.children)
+            definite = any(c.dep_ == "poss" or c.dep_ == "det" and c.lower_ in DEFINITE for c in t.children)
             # "scientists, including Ada Lind", "researchers at the Velden Institute", "Velden researchers"
             named = any(c.dep_ in ("appos", "prep", "compound") and any(
                 g.ent_type_ in ("PERSON", "ORG") or g.pos_ == "PROPN" for g in c.subtree) for c in t.children)
@@ -352,7 +354,6 @@ def defined_groups(narration: list[Sentence]) -> dict[str, Any]:
 
 STAFF_ROLES = frozenset("researchers scientists engineers officials economists analysts staff".split())
 EXPERIENCE_VERBS = frozenset({"report", "complain", "describe", "recall"})
-DEFINITE_OR_POSSESSIVE = frozenset("the these those their our his her its".split())
 
 
 def _matches(span: Any) -> list[tuple[int, tuple[int, int]]]:
@@ -658,6 +659,8 @@ def _first_or_second_person(head: Any) -> bool:
                 g.dep_ == "poss" and g.lower_ in PERSONAL_POSSESSIVES for g in c.children)):
             return True
     return False
+
+
 WH_WORDS = frozenset("whether if how what who whom whose when where why which".split())
 
 

@@ -17,17 +17,6 @@ from copydesk.kinds.text import clip, content_words, fold, word_count, words
 TERMINAL = re.compile(r"[.!?:;…][\"”’')\]]*$")
 
 
-# On a saved page the site's template brings its own headings: an H1 per teaser or per section, a heading
-# over every menu. The shape rules read a draft's structure; on a whole page their findings are advisory.
-WHOLE_PAGE_FACTOR = 0.65
-
-
-def page_factor(article: Article, block: Block | None = None) -> float:
-    """1 for a draft; less on a saved page, where the site's template brings its own headings, teaser cards
-    (often each an <article>), menus and widgets: its shape is the site's, not the writer's."""
-    return WHOLE_PAGE_FACTOR if article.whole_page else 1.0
-
-
 def story_blocks(article: Article) -> list[Block]:
     return article.story_blocks()
 
@@ -75,11 +64,11 @@ def competing_headlines(article: Article, card) -> Iterator[Finding]:
     if title and h1s:
         t, h = fold(title.text), fold(h1s[0].text)
         if t and h and t not in h and h not in t:
-            yield make_finding(card, article, h1s[0], confidence=0.9 * page_factor(article, h1s[0]), first_line=title.start_line,
+            yield make_finding(card, article, h1s[0], confidence=0.9 * article.page_factor, first_line=title.start_line,
                                first=f"the front-matter title \"{title.text.strip()}\"")
     for h in h1s[1:]:
         if fold(h.text) != fold(h1s[0].text):
-            yield make_finding(card, article, h, confidence=0.85 * page_factor(article, h), first_line=h1s[0].start_line,
+            yield make_finding(card, article, h, confidence=0.85 * article.page_factor, first_line=h1s[0].start_line,
                                first=f"the H1 \"{clip(h1s[0].text)}\"")
     # Before the first long paragraph, headline-like lines about one subject compete with each other.
     zone = []
@@ -98,7 +87,7 @@ def competing_headlines(article: Article, card) -> Iterator[Finding]:
             continue  # a subheading under the H1 is a section or a dek, not a rival headline
         rival = next((s for s in seen if _same_subject(s.text, block.text) and fold(s.text) != fold(block.text)), None)
         if rival is not None:
-            yield make_finding(card, article, block, confidence=0.8 * page_factor(article, block), first_line=rival.start_line,
+            yield make_finding(card, article, block, confidence=0.8 * article.page_factor, first_line=rival.start_line,
                                first=f"\"{clip(rival.text)}\"")
         else:
             seen.append(block)
@@ -119,7 +108,7 @@ def competing_headlines(article: Article, card) -> Iterator[Finding]:
             shaped = (word_count(block.text) >= 6 or re.search(r"\S\s*[:–—|]\s+\S", block.text)) and not block.text.isupper()
             if (shaped and len(shared) >= 3 and len(shared) >= 0.6 * min(len(head_words), len(words))
                     and fold(block.text) != fold(anchor.text)):
-                yield make_finding(card, article, block, confidence=0.75 * page_factor(article, block), first_line=anchor.start_line,
+                yield make_finding(card, article, block, confidence=0.75 * article.page_factor, first_line=anchor.start_line,
                                    first=f"\"{clip(anchor.text)}\"")
 
 
@@ -148,7 +137,7 @@ def placeholder_text(article: Article, card) -> Iterator[Finding]:
     for block in article.blocks:
         if block.kind == "list_item" and opts["empty_items"] and not fold(block.text):
             if article.format != "html" or _empty_markup(article, block):
-                finding = make_finding(card, article, block, confidence=0.95 * page_factor(article, block), found="an empty list item")
+                finding = make_finding(card, article, block, confidence=0.95 * article.page_factor, found="an empty list item")
                 finding.fix = whole_lines(article, block)
                 yield finding
             continue
@@ -157,7 +146,7 @@ def placeholder_text(article: Article, card) -> Iterator[Finding]:
         for pattern in opts["patterns"]:
             for m in pattern.finditer(block.text):
                 if m.end() > m.start():
-                    yield make_finding(card, article, block, m.start(), m.end(), confidence=0.9 * page_factor(article, block),
+                    yield make_finding(card, article, block, m.start(), m.end(), confidence=0.9 * article.page_factor,
                                        found=f"\"{m.group().strip()}\"")
 
 
@@ -210,7 +199,7 @@ def tag_list(article: Article, card) -> Iterator[Finding]:
     body_counts = cache(lambda: _phrase_counts(" ".join(folded), opts["max_words"]))
     for block in body:
         if _TAGS_LINE.match(block.text):
-            yield make_finding(card, article, block, confidence=0.9 * page_factor(article, block), items=len(block.text.split(",")),
+            yield make_finding(card, article, block, confidence=0.9 * article.page_factor, items=len(block.text.split(",")),
                                evidence="a 'Tags:' line")
             continue
         # The same list flattened onto one line: "Dunmore, Inchkeel, Ferries, Council".
@@ -224,7 +213,7 @@ def tag_list(article: Article, card) -> Iterator[Finding]:
             if (tags and in_tags >= max(2, len(items) / 2)) or echoed >= opts["echo_share"] * len(items):
                 evidence = (f"{in_tags} of them are the front-matter tags" if tags and in_tags >= max(2, len(items) / 2)
                             else f"{echoed} of them just name what the story mentions")
-                yield make_finding(card, article, block, confidence=0.8 * page_factor(article, block), items=len(items), evidence=evidence)
+                yield make_finding(card, article, block, confidence=0.8 * article.page_factor, items=len(items), evidence=evidence)
     i = 0
     while i < len(body):
         j = i
@@ -257,7 +246,7 @@ def tag_list(article: Article, card) -> Iterator[Finding]:
         else:
             i = j
             continue
-        yield make_finding(card, article, run[0], through=run[-1], confidence=0.85 * page_factor(article, run[0]), items=len(run), evidence=evidence)
+        yield make_finding(card, article, run[0], through=run[-1], confidence=0.85 * article.page_factor, items=len(run), evidence=evidence)
         i = j
 
 
@@ -271,7 +260,7 @@ def empty_section(article: Article, card) -> Iterator[Finding]:
             continue
         nxt = body[i + 1] if i + 1 < len(body) else None
         if nxt is None or (nxt.kind == "heading" and nxt.heading_level <= block.heading_level):
-            yield make_finding(card, article, block, confidence=0.85 * page_factor(article, block), heading=block.text.strip())
+            yield make_finding(card, article, block, confidence=0.85 * article.page_factor, heading=block.text.strip())
 
 
 CAPTION_CUE = re.compile(r"^(?:photo|photograph|picture|pictured|image|caption|above|top|below|left|right)\b\s*[:.-]",
@@ -289,8 +278,8 @@ def orphan_caption(article: Article, card) -> Iterator[Finding]:
             continue
         if article.format == "html":
             if block.attrs.get("figure_has_media") is False:
-                yield make_finding(card, article, block, confidence=0.85 * page_factor(article, block), caption=clip(block.text))
+                yield make_finding(card, article, block, confidence=0.85 * article.page_factor, caption=clip(block.text))
         elif article.format == "md" and block.marker == "emphasis" and CAPTION_CUE.match(block.text):
             near = body[max(0, i - card.options["window"]):i + card.options["window"] + 1]
             if not any(b.kind == "caption" and b.marker == "image" for b in near):
-                yield make_finding(card, article, block, confidence=0.75 * page_factor(article, block), caption=clip(block.text))
+                yield make_finding(card, article, block, confidence=0.75 * article.page_factor, caption=clip(block.text))

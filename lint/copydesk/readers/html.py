@@ -323,7 +323,6 @@ def read_html(article: Article) -> None:
         line = article.source.position(len(text) - len(reader.rawdata))[0]
         article.notices.append(f"malformed HTML: markup left open on line {line}; the text after it was not read")
     article.whole_page = reader.saw_body
-    article.marks_story = reader.has_main
     title = next((b for b in article.blocks if b.kind == "title"), None)
     if title:
         article.meta.setdefault("title", title.text)
