@@ -34,7 +34,7 @@ for _ in pipeline.pipe(texts, batch_size=nlp.BATCH_SIZE, n_process=2):
 
 
 def build(source: Path, target: Path, count: int) -> None:
-    from copydesk.cli import iter_files
+    from copydesk.files import iter_files
 
     originals = sorted(iter_files([str(source)], lambda p: False))
     if not originals:

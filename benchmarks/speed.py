@@ -54,7 +54,7 @@ def selected_analyses(select: str | None) -> frozenset[str]:
 
 def block_texts(folder: Path) -> tuple[list[str], int]:
     from copydesk import nlp
-    from copydesk.cli import iter_files
+    from copydesk.files import iter_files
     from copydesk.readers import BinaryFile, ReaderError, read_article
 
     texts = []

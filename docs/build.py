@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from copydesk.cli import explain_text
+from copydesk.explain import explain_text
 from copydesk.registry import CATEGORIES, load_registry
 
 DOCS = Path(__file__).resolve().parent / "rules"

@@ -90,7 +90,6 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(tmp_path, cluster)
     from copydesk import archive
 
     _drafts(tmp_path / "articles", 40)
-    pids = list(cluster.run(os.getpid).values())
     errors: list[BaseException] = []
 
     def audit():
@@ -99,13 +98,21 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(tmp_path, cluster)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
+    pids = cluster.run(os.getpid)  # worker address -> pid
     thread = threading.Thread(target=audit)
     thread.start()
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list((tmp_path / "out" / "articles").glob("*.parquet")):
-        time.sleep(0.05)
+    busy: list[str] = []
+    # Wait for a finished partition and a worker holding a task: killing that worker is a death mid-run,
+    # whatever the timing (its task is lost and must run again elsewhere).
+    while time.monotonic() < deadline:
+        busy = [w for w, keys in cluster.processing().items() if keys and w in pids]
+        if busy and list((tmp_path / "out" / "articles").glob("*.parquet")):
+            break
+        time.sleep(0.02)
     written_before_kill = len(list((tmp_path / "out" / "articles").glob("*.parquet")))
-    os.kill(pids[0], signal.SIGKILL)  # mid-run: some partitions done, others queued or running
+    assert busy, "no worker was running a partition"
+    os.kill(pids[busy[0]], signal.SIGKILL)
     thread.join(timeout=600)
     assert not thread.is_alive() and not errors, errors
     assert 0 < written_before_kill < 20
@@ -113,6 +120,26 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(tmp_path, cluster)
     assert rows == _check_rows(tmp_path / "articles")  # nothing lost, nothing twice
     assert len(list((tmp_path / "out" / "articles").glob("*.parquet"))) == 20
     assert not list((tmp_path / "out").rglob("*.tmp"))
+
+
+def test_a_resumed_run_removes_temporaries_no_live_worker_owns(tmp_path, cluster):
+    from copydesk import archive
+
+    _drafts(tmp_path / "articles", 4)
+    archive.run(str(tmp_path / "articles"), tmp_path / "out", partition_size=2, client=cluster)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)  # exited and reaped: no process has this pid now (or, rarely, an unrelated one)
+    findings = tmp_path / "out" / "findings"
+    left = findings / f".part-000009-abc.parquet.{archive._HOST}.{dead_pid}.tmp"
+    live = findings / f".part-000009-abc.parquet.{archive._HOST}.{os.getpid()}.tmp"
+    elsewhere = findings / f".part-000009-abc.parquet.otherhost.{dead_pid}.tmp"
+    for p in (left, live, elsewhere):
+        p.write_bytes(b"half a parquet file")
+    if archive._alive(dead_pid):
+        pytest.skip("the pid was reused by another process")
+    archive.run(str(tmp_path / "articles"), tmp_path / "out", partition_size=2, client=cluster)
+    assert not left.exists()  # a dead worker's leftover
+    assert live.exists() and elsewhere.exists()  # a live writer's, and one whose owner cannot be seen from here
 
 
 def test_an_existing_scheduler_by_address(tmp_path, cluster):

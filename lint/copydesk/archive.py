@@ -18,6 +18,8 @@ import glob
 import hashlib
 import json
 import os
+import re
+import socket
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,7 +65,7 @@ class Summary:
 def read_source(source: str) -> list[dict[str, Any]]:
     """Articles as {"id", "path" or "text", "format"} records: a folder (walked like `copydesk check`), a
     glob, or a JSON-lines file of such records. Ids default to the path; they must be unique."""
-    from copydesk.cli import iter_files
+    from copydesk.files import iter_files
 
     if source.endswith((".jsonl", ".ndjson")) and Path(source).is_file():
         records = []
@@ -112,9 +114,12 @@ _CHECKERS: dict[CheckOptions, Checker] = {}
 
 
 def _checker(options: CheckOptions) -> Checker:
-    """One Checker per worker process and options: rules built, and the model loaded, once."""
+    """One Linter per worker process and options (through the library API): rules built, and the model
+    loaded, once."""
+    from copydesk.api import Linter
+
     if options not in _CHECKERS:
-        _CHECKERS[options] = Checker(options)
+        _CHECKERS[options] = Linter.from_options(options).checker
     return _CHECKERS[options]
 
 
@@ -171,9 +176,47 @@ def check_partition(name: str, records: list[dict[str, Any]], out: str, options:
 
 def _write_atomically(table, target: Path, pq) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    # The temporary name says which process on which machine owns it, so a later run can tell a file a dead
+    # worker left behind from one a live worker is still writing.
+    tmp = target.with_name(f".{target.name}.{_HOST}.{os.getpid()}.tmp")
     pq.write_table(table, tmp)
     os.replace(tmp, target)
+
+
+_HOST = socket.gethostname().replace(".", "_") or "host"
+_TEMPORARY = re.compile(r"^\.(?P<name>.+\.parquet)\.(?P<host>[^.]+)\.(?P<pid>\d+)\.tmp$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    try:  # a killed worker its parent has not yet reaped is a zombie: dead, whatever kill(0) says
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def remove_stale_temporaries(out: Path) -> int:
+    """Delete the temporary partition files that no live worker owns: those written on this machine by a
+    process that has exited (a worker killed mid-write). A file owned by another machine's process is left
+    alone, since whether it lives cannot be known from here. Returns how many went."""
+    removed = 0
+    for table in ("findings", "articles"):
+        for tmp in (out / table).glob(".*.tmp"):
+            m = _TEMPORARY.match(tmp.name)
+            if not m or m["host"] != _HOST or _alive(int(m["pid"])):
+                continue
+            try:
+                tmp.unlink()
+            except FileNotFoundError:
+                continue
+            removed += 1
+    return removed
 
 
 def _written_summary(out: Path, name: str) -> dict[str, Any]:
@@ -211,6 +254,7 @@ def run(source: str, out: str | os.PathLike, *, scheduler: str | None = None, wo
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ArchiveError(f"cannot write to {out}: {(exc.strerror or str(exc)).lower()}") from None
+    remove_stale_temporaries(out)  # a resumed run starts from a clean folder
     todo = []
     for name, chunk in parts:
         if _done(out, name):  # finished by an earlier run: counted from its files, not checked again
@@ -241,6 +285,9 @@ def run(source: str, out: str | os.PathLike, *, scheduler: str | None = None, wo
                 own_client.close()
             if own_cluster is not None:
                 own_cluster.close()
+    # The workers of this run have finished (or, for a cluster of our own, exited): whatever a killed worker
+    # left half-written is removed, so the output folder holds only finished partitions.
+    remove_stale_temporaries(out)
     summary.seconds = time.perf_counter() - started
     return sorted(p for name, _ in parts for p in (out / "findings" / f"{name}.parquet",
                                                    out / "articles" / f"{name}.parquet"))

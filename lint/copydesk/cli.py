@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from copydesk import __version__
+from copydesk.explain import explain_text, languagetool_off_notice
+from copydesk.files import MissingPath, iter_files
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm"}
-FAIL_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 class UsageError(Exception):
@@ -188,28 +187,8 @@ def main(argv: list[str] | None = None) -> int:
 
 # -- check ---------------------------------------------------------------------------------------------------
 
-def iter_files(paths: list[str], excluded) -> Iterator[str]:
-    """Files to check, in a stable order: explicit files as given, folders walked without following symlinks."""
-    for raw in paths:
-        if raw == "-":
-            yield raw
-            continue
-        p = Path(raw)
-        if p.is_dir():
-            for root, dirs, files in os.walk(p, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
-                for name in sorted(files):
-                    full = os.path.join(root, name)
-                    if Path(name).suffix.lower() in SUFFIXES and not os.path.islink(full) and not excluded(full):
-                        yield full
-        elif p.exists():
-            if not excluded(raw):
-                yield raw
-        else:
-            raise UsageError(f"no such file or directory: {raw}")
-
-
 def cmd_check(args) -> int:
+    from copydesk import api
     from copydesk.report import get_renderer, summarize
 
     if args.fix and args.diff:
@@ -238,8 +217,7 @@ def cmd_check(args) -> int:
                 print(f"copydesk: error: {r.path}: {e}", file=sys.stderr)
 
     errors = any(r.errors for r in results)
-    failing = fail_on != "never" and any(
-        FAIL_RANK[f.severity] <= FAIL_RANK[fail_on] for r in results for f in r.findings)
+    failing = api.failing(results, fail_on)
     summary = summarize(results, fail_on, failing,
                         list(dict.fromkeys(_run_notices(cards, getattr(args, "verbose", False)) + kept_note)))
     if machine:
@@ -294,11 +272,12 @@ def cmd_archive(args) -> int:
     if not all(importlib.util.find_spec(m) for m in ("distributed", "pyarrow")):
         raise UsageError("copydesk archive needs Dask and pyarrow: pip install 'copydesk[archive]'")
     from copydesk import archive
-    from copydesk.run import CheckOptions, Checker, default_jobs
+    from copydesk.api import Linter
+    from copydesk.run import CheckOptions, default_jobs
 
     options = CheckOptions(select=tuple(_split(args.select) or ()) or None, ignore=tuple(_split(args.ignore) or ()) or None,
                            config=args.config, preview=args.preview)
-    checker = Checker(options)  # config and rule errors stop the run here, before a cluster starts
+    checker = Linter.from_options(options).checker  # config and rule errors stop the run here, before a cluster
     checker.ruleset_for(checker.settings_for(args.source))
     summary = archive.Summary()
     try:
@@ -315,16 +294,17 @@ def cmd_archive(args) -> int:
 def _check_files(args):
     """The files named (folders walked, changed-since applied), each checked once, in order: results,
     the fail level, the top-level cards, and notes for the run. One way for check and baseline."""
+    from copydesk.api import Linter
     from copydesk.config import is_excluded
     from copydesk.engine import FileResult
-    from copydesk.run import CheckOptions, Checker, ResultCache, cache_folder, check_all, check_path
+    from copydesk.run import ResultCache, cache_folder
 
     if args.paths.count("-") > 1:
         raise UsageError("'-' (stdin) can be given only once")
-    options = CheckOptions(select=tuple(_split(args.select) or ()) or None, ignore=tuple(_split(args.ignore) or ()) or None,
-                           config=args.config, preview=args.preview, stdin_filename=args.stdin_filename,
-                           debug=args.debug)
-    checker = Checker(options)
+    # A one-shot run parses each file once: no parse cache (warm=False); the result cache does the remembering.
+    linter = Linter(args.config, select=_split(args.select), ignore=_split(args.ignore), preview=args.preview,
+                    warm=False, debug=args.debug, stdin_filename=args.stdin_filename)
+    checker = linter.checker
     # Resolve the top-level config and its rules before reading anything: config errors stop the run.
     first_settings = checker.settings_for(args.paths[0])
     first_rules = checker.ruleset_for(first_settings)
@@ -338,7 +318,10 @@ def _check_files(args):
             changed = changed_files(args.changed_since)
         except GitError as exc:
             raise UsageError(str(exc)) from None
-    files = list(iter_files(args.paths, lambda p: is_excluded(p, checker.settings_for(p), args.exclude)))
+    try:
+        files = list(iter_files(args.paths, lambda p: is_excluded(p, checker.settings_for(p), args.exclude)))
+    except MissingPath as exc:
+        raise UsageError(str(exc)) from None
     jobs: list[tuple[str, str]] = []
     seen_files: set[str] = set()
     stdin_at: int | None = None  # where stdin's result goes in the report (the order the paths were given)
@@ -357,8 +340,9 @@ def _check_files(args):
         cache = ResultCache(cache_folder(args.cache_dir))
     stdin_result = None
     if stdin_at is not None:  # stdin is read here, once, before any worker starts
-        stdin_result = check_path(checker, "-", args.stdin_filename or "<stdin>", cache, data=sys.stdin.buffer.read())
-    results: list[FileResult] = list(check_all(checker, jobs, args.jobs, cache, progress=True, notices=notes))
+        stdin_result = linter.check_file("-", cache, display=args.stdin_filename or "<stdin>",
+                                         data=sys.stdin.buffer.read())
+    results: list[FileResult] = list(linter.check_files(jobs, args.jobs, cache, progress=True, notices=notes))
     if stdin_result is not None:
         results.insert(stdin_at, stdin_result)
     if cache:
@@ -402,16 +386,6 @@ def _run_notices(cards, verbose: bool = False) -> list[str]:
     return notices
 
 
-def languagetool_off_notice(cards) -> str | None:
-    """"LanguageTool grammar checks are off: how to turn them on", when GRM100 is selected with no engine."""
-    grammar_engine = [c for c in cards if c.kind == "languagetool"]
-    if grammar_engine and grammar_engine[0].options["engine"] == "off":
-        from copydesk.languagetool import HOW_TO_TURN_ON
-
-        return f"LanguageTool grammar checks are off: {HOW_TO_TURN_ON}"
-    return None
-
-
 # -- rules / explain -------------------------------------------------------------------------------------------
 
 def cmd_rules(args) -> int:
@@ -421,8 +395,9 @@ def cmd_rules(args) -> int:
     if args.format == "json":
         import json
 
-        json.dump([{"code": c.code, "name": c.name, "category": c.category, "severity": c.severity,
-                    "status": c.status, "kind": c.kind} for c in registry.cards], sys.stdout, indent=2)
+        from copydesk.api import rules
+
+        json.dump(rules(registry), sys.stdout, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
     from rich.console import Console
@@ -453,29 +428,3 @@ def cmd_explain(args) -> int:
     if off:
         print(f"\nNote: {off}.")
     return EXIT_OK
-
-
-def explain_text(card) -> str:
-    """The rule's documentation as plain Markdown; docs/rules/ pages are generated from the same text."""
-    kind = card.kind_impl
-    lines = [f"# {card.code} {card.name}", "",
-             f"Category: {card.category}. Severity: {card.severity}. Status: {card.status}. Kind: `{card.kind}`."
-             + (f" Findings with confidence below {card.advisory_below:g} are advisory (info): see docs/severity.md."
-                if card.advisory_below else ""), "",
-             "## Why", "", card.why, "", "## Flagged", ""]
-    for ex in card.examples["fail"]:
-        lines += [f"```{ex['format'] if ex['format'] != 'txt' else 'text'}", ex["text"].rstrip("\n"), "```", ""]
-    lines += ["## Not flagged", ""]
-    for ex in card.examples["pass"]:
-        lines += [f"```{ex['format'] if ex['format'] != 'txt' else 'text'}", ex["text"].rstrip("\n"), "```", ""]
-    lines += ["## Options", ""]
-    if kind.options:
-        for key, opt in kind.options.items():
-            value = card.raw_options.get(key, opt.default)
-            shown = value if not isinstance(value, list) or len(value) <= 8 else value[:8] + ["..."]
-            lines.append(f"- `{key}` ({opt.type}): {opt.help}. Card value: `{shown}`")
-    else:
-        lines.append("None.")
-    lines += ["", f"Set options in `[tool.copydesk.rules.{card.code}]`; silence one place with "
-              f"`<!-- copydesk: disable-next-line {card.code} -->`."]
-    return "\n".join(lines)

@@ -68,11 +68,12 @@ LANGUAGE_INDEPENDENT = {"duplication", "boilerplate", "structure"}
 def lint_article(article: Article, cards: list[RuleCard], registry: Registry, model: str | None = None,
                  debug: bool = False, nlp_max_chars: int = NLP_MAX_CHARS, nlp_max_tokens: int = NLP_MAX_TOKENS,
                  opinion: str = "off", language: str = "auto", rule_timeout: float = RULE_TIMEOUT,
-                 max_words: int = MAX_WORDS) -> FileResult:
+                 max_words: int = MAX_WORDS, parse_cache=None) -> FileResult:
     """Run the cards over the article: NLP once if any card needs it, suppressions, ranking, score.
 
     opinion: what the neutrality rules do in an opinion piece (a column, review or editorial, declared in
-    front matter or page metadata, or matched by the opinion-files setting): "off", "info" or "on"."""
+    front matter or page metadata, or matched by the opinion-files setting): "off", "info" or "on".
+    parse_cache: an nlp.ParseCache kept by a long-lived caller, so unchanged blocks are not parsed again."""
     result = FileResult(path=article.path, words=article.words, notices=list(article.notices))
     cards = _apply_opinion_policy(article, cards, opinion, result)
     cards = _apply_language(article, cards, language, result)
@@ -97,7 +98,7 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
             from copydesk import nlp
 
             analyses = frozenset().union(*(c.kind_impl.analyses for c in needs_nlp))
-            nlp.annotate(article, model, analyses)
+            nlp.annotate(article, model, analyses, cache=parse_cache)
     findings: list[Finding] = []
     regular = [c for c in cards if c.kind not in AFTER_SUPPRESSION]
     late = [c for c in cards if c.kind in AFTER_SUPPRESSION]
@@ -323,12 +324,7 @@ def _one_finding_per_defect(ranked: list[Finding], covering: set[str]) -> list[F
 
 def lint_text(text: str, path: str = "draft.txt", fmt: str | None = None, select: list[str] | None = None,
               ignore: list[str] | None = None) -> FileResult:
-    """Library convenience: lint a string with the default rules (or a selection)."""
-    from copydesk.config import Settings, build_rules
-    from copydesk.readers import detect_format, parse_text
-    from copydesk.registry import load_registry
+    """Library convenience kept for old callers: copydesk.api.check_text with the default settings."""
+    from copydesk import api
 
-    registry = load_registry()
-    ruleset = build_rules(registry, Settings(), select=select, ignore=ignore)
-    article = parse_text(text, path, fmt or detect_format(path) or "txt")
-    return lint_article(article, ruleset.for_path(path), registry)
+    return api.check_text(text, path, fmt=fmt, select=select, ignore=ignore, config=False)

@@ -103,21 +103,79 @@ def chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
     return out
 
 
-def annotate(article: Article, model: str | None = None, analyses: frozenset[str] | None = None) -> None:
-    """Run the pipeline once over every block (nlp.pipe), storing Docs on the blocks."""
+class ParseCache:
+    """Parsed pieces of text kept warm between checks, for the long-lived callers (the service, the language
+    server, a library user re-checking as someone types): a re-check after one paragraph is edited parses that
+    paragraph only. Keyed by the model, the analyses asked for and the piece's exact text, so a hit is the Doc
+    a cold parse of the same piece would produce. Least recently used pieces are evicted past max_chars of
+    cached text, which bounds memory (benchmarks/warm.py measures what a cached character costs)."""
+
+    def __init__(self, max_chars: int = 2_000_000):
+        from collections import OrderedDict
+
+        self.max_chars = max_chars
+        self._docs: "OrderedDict[tuple, Any]" = OrderedDict()
+        self.chars = 0
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def get(self, key: tuple) -> Any:
+        doc = self._docs.get(key)
+        if doc is None:
+            self.misses += 1
+            return None
+        self._docs.move_to_end(key)
+        self.hits += 1
+        return doc
+
+    def put(self, key: tuple, doc: Any) -> None:
+        if key in self._docs:
+            return
+        self._docs[key] = doc
+        self.chars += len(key[-1])
+        while self.chars > self.max_chars and len(self._docs) > 1:
+            old, _ = self._docs.popitem(last=False)
+            self.chars -= len(old[-1])
+
+    def clear(self) -> None:
+        self._docs.clear()
+        self.chars = 0
+
+
+def annotate(article: Article, model: str | None = None, analyses: frozenset[str] | None = None,
+             cache: ParseCache | None = None) -> None:
+    """Run the pipeline once over every block (nlp.pipe), storing Docs on the blocks. With a cache, pieces
+    parsed before (by any article) are reused and only the new ones go through the pipeline."""
     if article.nlp_done:
         return
     nlp = load_pipeline(model, analyses)
-    jobs: list[tuple[Any, int]] = []
+    jobs: list[tuple[Any, int, tuple | None]] = []
     texts: list[str] = []
+    scope = (resolve_model(model), analyses)
+    used: set[int] = set()
     for block in article.blocks:
         block.docs = []
         if block.index in article.hidden:
             continue
         for offset, piece in chunks(block.text):
-            if piece.strip():
-                jobs.append((block, offset))
-                texts.append(piece)
-    for (block, offset), doc in zip(jobs, nlp.pipe(texts, batch_size=BATCH_SIZE)):
-        block.docs.append((offset, doc))
+            if not piece.strip():
+                continue
+            key = scope + (piece,)
+            doc = cache.get(key) if cache is not None else None
+            if doc is not None:
+                # The same piece twice in one article (a duplicated paragraph) gets two Docs, as a cold parse
+                # gives it: rules may tell spans apart by the Doc they belong to.
+                block.docs.append((offset, doc.copy() if id(doc) in used else doc))
+                used.add(id(doc))
+                continue
+            block.docs.append((offset, None))
+            jobs.append((block, len(block.docs) - 1, key if cache is not None else None))
+            texts.append(piece)
+    for (block, slot, key), doc in zip(jobs, nlp.pipe(texts, batch_size=BATCH_SIZE)):
+        block.docs[slot] = (block.docs[slot][0], doc)
+        if key is not None:
+            cache.put(key, doc)
     article.nlp_done = True

@@ -33,11 +33,15 @@ class CheckOptions:
 class Checker:
     """Settings and rule sets per config file, built once per process, and the check of one file."""
 
-    def __init__(self, options: CheckOptions):
+    def __init__(self, options: CheckOptions, parse_cache=None, settings=None):
+        """parse_cache: an nlp.ParseCache shared by a long-lived caller (warm mode). settings: a Settings
+        object to use for every path (a library caller's own), instead of a config file."""
         from copydesk.config import read_config_file
 
         self.options = options
-        self.fixed = read_config_file(Path(options.config)) if options.config else None
+        self.parse_cache = parse_cache
+        self.fixed = settings if settings is not None else (
+            read_config_file(Path(options.config)) if options.config else None)
         if self.fixed and options.preview:
             self.fixed.preview = True
         self._settings: dict[Path | None, Any] = {}
@@ -86,14 +90,14 @@ class Checker:
         h.update(data)
         return h.hexdigest()
 
-    def check_bytes(self, display: str, data: bytes) -> FileResult:
+    def check_bytes(self, display: str, data: bytes, fmt: str | None = None) -> FileResult:
         from copydesk.engine import lint_article
         from copydesk.readers import BinaryFile, ReaderError, read_article
 
         settings = self.settings_for(display)
         ruleset = self.ruleset_for(settings)
         try:
-            article = read_article(display, data, max_bytes=settings.max_file_bytes)
+            article = read_article(display, data, fmt=fmt, max_bytes=settings.max_file_bytes)
         except BinaryFile as exc:
             return FileResult(path=display, score=None, skipped=True, notices=[str(exc)])
         except ReaderError as exc:
@@ -104,7 +108,7 @@ class Checker:
                             debug=self.options.debug, nlp_max_chars=settings.max_nlp_chars,
                             nlp_max_tokens=settings.max_nlp_tokens, max_words=settings.max_words,
                             opinion=settings.opinion, language=settings.language,
-                            rule_timeout=settings.rule_timeout)
+                            rule_timeout=settings.rule_timeout, parse_cache=self.parse_cache)
 
 
 def special_file(path: str) -> str | None:
@@ -161,7 +165,9 @@ def _init_worker(options: CheckOptions, cache_dir: str | None, cache_max: int) -
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _WORKER["checker"] = Checker(options)
+    from copydesk.api import Linter
+
+    _WORKER["checker"] = Linter.from_options(options).checker
     _WORKER["cache"] = ResultCache(Path(cache_dir), cache_max) if cache_dir else None
 
 

@@ -11,7 +11,13 @@ SCHEMA_VERSION = 1
 
 
 def render(results, summary, out: IO[str], **_options) -> None:
-    doc = {
+    json.dump(report_dict(results, summary), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def report_dict(results, summary) -> dict:
+    """The report as a dict: what --format json prints, and what `copydesk serve` answers."""
+    return {
         "version": SCHEMA_VERSION,
         "tool": {"name": "copydesk", "version": __version__},
         "files": [
@@ -29,5 +35,3 @@ def render(results, summary, out: IO[str], **_options) -> None:
         ],
         "summary": summary.to_json(),
     }
-    json.dump(doc, out, ensure_ascii=False, indent=2)
-    out.write("\n")

@@ -29,7 +29,7 @@ def artifact_location(path: str) -> dict:
 
 
 def _rule(card) -> dict:
-    from copydesk.cli import explain_text
+    from copydesk.explain import explain_text
 
     return {"id": card.code, "name": card.name, "shortDescription": {"text": card.name.replace("-", " ")},
             "fullDescription": {"text": card.why},
