@@ -45,7 +45,7 @@ class Linter:
     def __init__(self, config: str | Path | None | bool = None, *, select: Iterable[str] | None = None,
                  ignore: Iterable[str] | None = None, preview: bool = False, warm: bool = True,
                  parse_cache_chars: int = DEFAULT_PARSE_CACHE_CHARS, debug: bool = False,
-                 stdin_filename: str | None = None):
+                 stdin_filename: str | None = None, parse_cache=None):
         from copydesk.config import Settings
         from copydesk.nlp import ParseCache
 
@@ -56,7 +56,9 @@ class Linter:
         self.preview = preview
         self.debug = debug
         self.stdin_filename = stdin_filename
-        self.parse_cache = ParseCache(parse_cache_chars) if warm else None
+        # A caller rebuilding its Linter (new settings) may hand over the old one's cache: parses do not
+        # depend on settings, only on the model and the analyses, which are part of each entry's key.
+        self.parse_cache = parse_cache if parse_cache is not None else ParseCache(parse_cache_chars) if warm else None
         self._checkers: OrderedDict[tuple, Checker] = OrderedDict()
         self.default_select = _codes(select)
         self.default_ignore = _codes(ignore)

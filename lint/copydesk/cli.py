@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import IO
 
 from copydesk import __version__
 from copydesk.explain import explain_text, languagetool_off_notice
 from copydesk.files import MissingPath, iter_files
+from copydesk.quiet import quiet_third_parties
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -86,6 +88,33 @@ def build_parser() -> argparse.ArgumentParser:
         baseline.add_argument(flag, **kwargs)
     _add_run_options(baseline)
 
+    serve = sub.add_parser("serve", help="an HTTP JSON service for a CMS, with warm worker processes",
+                           description="Serve POST /v1/check, GET /v1/rules, GET /v1/rules/{code}, GET /healthz and "
+                                       "GET /openapi.json (docs/serve.md). Needs copydesk[serve].")
+    serve.add_argument("--config", metavar="FILE", help="the config file for every request (default: built-in defaults)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; any other needs a token)")
+    serve.add_argument("--port", type=_port, default=8750, help="port (default 8750; 0 picks a free one)")
+    serve.add_argument("--workers", type=_jobs, default=2, metavar="N", help="worker processes (default 2)")
+    serve.add_argument("--max-body-bytes", type=_jobs, default=2 * 1024 * 1024, metavar="N",
+                       help="largest request body (default 2 MiB); larger: 413")
+    serve.add_argument("--timeout", type=_seconds, default=30.0, metavar="S",
+                       help="seconds per check, queueing included (default 30); longer: 504")
+    serve.add_argument("--max-queue", type=_count, default=16, metavar="N",
+                       help="requests that may wait for a worker (default 16); more: 503 with Retry-After")
+    serve.add_argument("--body-timeout", type=_seconds, default=10.0, metavar="S",
+                       help="seconds a client may take to send its body (default 10); longer: 408")
+    serve.add_argument("--token-file", metavar="FILE",
+                       help="file holding the bearer token (else $COPYDESK_SERVE_TOKEN); required beyond loopback")
+    serve.add_argument("--preview", action="store_true", help="include preview rules in broad selections")
+
+    lsp = sub.add_parser("lsp", help="a language server over stdio for editors (Neovim, Helix, VS Code)",
+                         description="Speak the Language Server Protocol on stdin/stdout: diagnostics, code actions "
+                                     "and hovers for drafts (docs/lsp.md). Needs copydesk[lsp].")
+    lsp.add_argument("--debounce", type=_seconds, default=0.3, metavar="S",
+                     help="seconds to wait after the last keystroke before re-checking (default 0.3)")
+    lsp.add_argument("--max-documents", type=_jobs, default=200, metavar="N",
+                     help="open drafts whose parses are kept warm (default 200); least recently used first out")
+
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -104,6 +133,36 @@ def _jobs(value: str) -> int:
     return n
 
 
+def _port(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 0 <= n <= 65535:
+        raise argparse.ArgumentTypeError("must be 0 to 65535")
+    return n
+
+
+def _count(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return n
+
+
+def _seconds(value: str) -> float:
+    try:
+        n = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not 0 < n < 86_400:
+        raise argparse.ArgumentTypeError("must be more than 0 and less than a day")
+    return n
+
+
 def _add_run_options(command) -> None:
     from copydesk.run import default_jobs
 
@@ -119,20 +178,6 @@ def _split(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
-
-
-def quiet_third_parties() -> None:
-    """Keep other packages' warnings and log lines (spaCy, NLTK, Dask, a deprecation in a dependency) off the
-    user's terminal: a hook or a CI log shows copydesk's report and copydesk's own one-line notices, nothing
-    else. --debug lets them through. Forked workers inherit both settings."""
-    import logging
-    import warnings
-
-    warnings.filterwarnings("ignore")  # first in the filter list, so PYTHONWARNINGS or -W cannot re-enable them
-    root = logging.getLogger()
-    if not root.handlers:
-        root.addHandler(logging.NullHandler())  # no lastResort handler printing WARNING records to stderr
-    root.setLevel(logging.CRITICAL)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,6 +202,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_baseline(args)
         if args.command == "archive":
             return cmd_archive(args)
+        if args.command == "serve":
+            return cmd_serve(args)
+        if args.command == "lsp":
+            return cmd_lsp(args)
         return cmd_check(args)
     except UsageError as exc:
         print(f"copydesk: error: {exc}", file=sys.stderr)
@@ -289,6 +338,49 @@ def cmd_archive(args) -> int:
     print(f"{len(paths)} Parquet file(s) under {args.out}: findings/ (a row per finding) and articles/ "
           f"(a row per article)")
     return EXIT_ERROR if summary.errors else EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    import importlib.util
+
+    if not all(importlib.util.find_spec(m) for m in ("starlette", "uvicorn")):
+        raise UsageError("copydesk serve needs Starlette and uvicorn: pip install 'copydesk[serve]'")
+    from copydesk.api import Linter
+    from copydesk.service.app import LOOPBACK, ServeSettings, serve
+
+    token = os.environ.get("COPYDESK_SERVE_TOKEN") or None
+    if args.token_file:
+        try:
+            token = Path(args.token_file).read_text(encoding="utf-8").strip() or None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read the token file {args.token_file}: "
+                             f"{getattr(exc, 'strerror', None) or exc}") from None
+        if token is None:
+            raise UsageError(f"the token file {args.token_file} is empty")
+    if args.host not in LOOPBACK and not token:
+        raise UsageError(f"binding to {args.host} exposes the service beyond this machine: set a token "
+                         "($COPYDESK_SERVE_TOKEN or --token-file)")
+    if token is not None and len(token) < 16:
+        raise UsageError("the token is too short: use at least 16 characters")
+    if args.config:
+        Linter(args.config, preview=args.preview, warm=False)  # config and rule card errors: exit 2 now
+    settings = ServeSettings(config=args.config, host=args.host, port=args.port, workers=args.workers,
+                             max_body_bytes=args.max_body_bytes, timeout=args.timeout, max_queue=args.max_queue,
+                             body_timeout=args.body_timeout, token=token, preview=args.preview)
+    try:
+        return serve(settings)
+    except OSError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_lsp(args) -> int:
+    import importlib.util
+
+    if not importlib.util.find_spec("pygls"):
+        raise UsageError("copydesk lsp needs pygls: pip install 'copydesk[lsp]'")
+    from copydesk.lsp.server import run_stdio
+
+    return run_stdio(debounce=args.debounce, max_documents=args.max_documents)
 
 
 def _check_files(args):

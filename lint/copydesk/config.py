@@ -18,7 +18,7 @@ FAIL_LEVELS = ("error", "warning", "info", "never")
 DEFAULT_MAX_BYTES = 5_000_000  # five times the largest saved news page we have seen
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "rules", "fail-on", "model", "preview", "exclude",
         "max-file-bytes", "max-nlp-chars", "max-nlp-tokens", "max-words", "extend-rules", "opinion", "opinion-files", "language", "rule-timeout",
-        "advisory-below", "min-confidence"}
+        "advisory-below", "min-confidence", "docs-url"}
 OPINION_POLICIES = ("off", "info", "on")
 
 
@@ -50,6 +50,7 @@ class Settings:
     # below advisory-below a finding is shown as info; below min-confidence it is not reported.
     advisory_below: dict[str, float] = field(default_factory=dict)
     min_confidence: dict[str, float] = field(default_factory=dict)
+    docs_url: str | None = None  # where the newsroom publishes docs/rules (editor links); else the checkout's
     source: Path | None = None  # the file these came from
     root: Path | None = None  # its folder: per-file-ignores and exclude globs are relative to it
 
@@ -117,6 +118,10 @@ def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
             s.opinion = value
         elif key in ("advisory-below", "min-confidence"):
             setattr(s, key.replace("-", "_"), _thresholds(value, at))
+        elif key == "docs-url":
+            if not isinstance(value, str) or not re.match(r"(?:https?|file)://\S+$", value):
+                raise ConfigError(f"{at} must be an http(s):// or file:// address of the docs/rules pages")
+            s.docs_url = value
         elif key == "preview":
             if not isinstance(value, bool):
                 raise ConfigError(f"{at} must be true or false")
@@ -150,6 +155,11 @@ def find_config_file(start: Path) -> Path | None:
     """The nearest .copydesk.toml, or pyproject.toml with a [tool.copydesk] table, at or above start."""
     folder = start if start.is_dir() else start.parent
     return _config_for_folder(folder.resolve())
+
+
+def forget_config_locations() -> None:
+    """Look for config files afresh (a long-lived server, after one was created, moved or deleted)."""
+    _config_for_folder.cache_clear()
 
 
 @lru_cache(maxsize=4096)

@@ -1,0 +1,257 @@
+"""`copydesk serve`: an HTTP JSON service on Starlette and uvicorn, checking drafts in warm worker processes.
+
+Every limit answers with a JSON error ({"error": {"code", "message"}}) and a status a CMS can act on: 400 bad
+JSON or fields, 401 no or wrong token, 404 unknown rule, 408 a body sent too slowly, 413 a body too large,
+503 (with Retry-After) every worker busy and the queue full, 504 a check past its time. No traceback reaches a
+client. See docs/serve.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from copydesk import __version__
+from copydesk.service.pool import Busy, PoolError, WorkerPool
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+REQUEST_FIELDS = {"text", "path", "format", "select", "ignore", "fail_on"}
+FAIL_ON = ("error", "warning", "info", "never")
+MAX_PATH_CHARS = 1_000
+MAX_RULE_ITEMS = 200
+
+
+@dataclass
+class ServeSettings:
+    """What `copydesk serve` is started with; every limit here has a flag (docs/serve.md)."""
+
+    config: str | None = None  # a config file read once at start-up; None: the built-in defaults
+    host: str = "127.0.0.1"
+    port: int = 8750
+    workers: int = 2
+    max_body_bytes: int = 2 * 1024 * 1024  # a 2 MB draft is twenty long features
+    timeout: float = 30.0  # seconds per check, waiting for a worker included
+    max_queue: int = 16  # requests that may wait for a worker; past it, 503
+    body_timeout: float = 10.0  # seconds a client may take to send its body
+    token: str | None = None  # required (Bearer) when set; must be set to bind beyond loopback
+    preview: bool = False
+    retry_after: int = 1  # seconds, sent with 503
+
+
+class ClientError(Exception):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers or {}
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None):
+    from starlette.responses import JSONResponse
+
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+
+
+async def read_body(request, limit: int, seconds: float) -> bytes:
+    """The request body, refused past `limit` bytes (413) or when it takes longer than `seconds` to arrive
+    (408): a client sending a byte at a time cannot hold a connection and a buffer open for ever."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise ClientError(400, "bad_request", "Content-Length is not a number")
+        if int(declared) > limit:
+            raise ClientError(413, "payload_too_large", f"the body is over the limit of {limit:,} bytes")
+
+    async def collect() -> bytes:
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise ClientError(413, "payload_too_large", f"the body is over the limit of {limit:,} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    try:
+        return await asyncio.wait_for(collect(), seconds)
+    except asyncio.TimeoutError:
+        raise ClientError(408, "body_timeout", f"the body did not arrive within {seconds:g} s") from None
+
+
+def parse_job(body: bytes) -> dict[str, Any]:
+    """The check request, validated: {"text", "path"?, "format"?, "select"?, "ignore"?, "fail_on"?}."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ClientError(400, "invalid_utf8", f"the body is not UTF-8 (byte {exc.start})") from None
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise ClientError(400, "invalid_json", "the JSON is nested too deeply") from None
+    except ValueError as exc:
+        raise ClientError(400, "invalid_json", f"the body is not JSON: {str(exc).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise ClientError(400, "invalid_request", "the body must be a JSON object with a \"text\" field")
+    unknown = set(data) - REQUEST_FIELDS
+    if unknown:
+        raise ClientError(400, "invalid_request", f"unknown field(s): {', '.join(sorted(unknown)[:5])}; "
+                                                  f"known: {', '.join(sorted(REQUEST_FIELDS))}")
+    if not isinstance(data.get("text"), str):
+        raise ClientError(400, "invalid_request", "\"text\" is required and must be a string")
+    path = data.get("path", "draft.txt")
+    if not isinstance(path, str) or not path or len(path) > MAX_PATH_CHARS or "\0" in path:
+        raise ClientError(400, "invalid_request", "\"path\" must be a file name (a string, at most "
+                                                  f"{MAX_PATH_CHARS} characters)")
+    fmt = data.get("format")
+    if fmt is not None and fmt not in ("md", "markdown", "txt", "text", "html", "htm"):
+        raise ClientError(400, "invalid_request", "\"format\" must be one of md, txt, html")
+    job: dict[str, Any] = {"text": data["text"], "path": path, "format": fmt}
+    for key in ("select", "ignore"):
+        value = data.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            value = [value]
+        if (not isinstance(value, list) or len(value) > MAX_RULE_ITEMS
+                or not all(isinstance(v, str) and len(v) <= 100 for v in value)):
+            raise ClientError(400, "invalid_request", f"\"{key}\" must be a list of rule codes, names or categories")
+        job[key] = value
+    fail_on = data.get("fail_on")
+    if fail_on is not None and fail_on not in FAIL_ON:
+        raise ClientError(400, "invalid_request", f"\"fail_on\" must be one of {', '.join(FAIL_ON)}")
+    job["fail_on"] = fail_on
+    return job
+
+
+def build_app(settings: ServeSettings, pool: WorkerPool | None = None):
+    """The Starlette application: routes, the token check, JSON errors, and the pool's life cycle."""
+    from contextlib import asynccontextmanager
+
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from copydesk import api
+    from copydesk.explain import explain_text
+    from copydesk.service.openapi import openapi
+
+    pool = pool or WorkerPool(settings.workers, settings.config, settings.preview, settings.max_queue)
+    linter = api.Linter(settings.config if settings.config else False, preview=settings.preview, warm=False)
+    registry = linter.checker.ruleset_for(linter.settings_for("draft.md")).registry
+
+    async def check(request):
+        body = await read_body(request, settings.max_body_bytes, settings.body_timeout)
+        job = parse_job(body)
+        try:
+            report = await pool.check(job, settings.timeout)
+        except Busy as exc:
+            raise ClientError(503, exc.code, str(exc), {"Retry-After": str(settings.retry_after)}) from None
+        except PoolError as exc:
+            raise ClientError(exc.status, exc.code, str(exc)) from None
+        if "_client_error" in report:
+            raise ClientError(400, "invalid_request", report["_client_error"])
+        return JSONResponse(report)
+
+    async def rules(request):
+        return JSONResponse({"version": 1, "rules": api.rules(registry)})
+
+    async def rule(request):
+        card = registry.lookup(request.path_params["code"])
+        if card is None:
+            raise ClientError(404, "unknown_rule", f"unknown rule {request.path_params['code'][:100]!r}")
+        return JSONResponse({**api.rule_json(card), "why": card.why, "explanation": explain_text(card)})
+
+    async def healthz(request):
+        pids = pool.pids()
+        status = "ok" if pids else "starting"
+        return JSONResponse({"status": status, "version": __version__, "workers": len(pids), "pids": pids,
+                             "running": pool.running, "waiting": pool.waiting, "replaced": pool.replaced},
+                            status_code=200 if pids else 503)
+
+    async def spec(request):
+        return JSONResponse(openapi(settings))
+
+    async def not_found(request, exc):
+        status = getattr(exc, "status_code", 404)
+        if status == 405:
+            return error_response(405, "method_not_allowed", f"{request.method} is not allowed here")
+        return error_response(status, "not_found", f"no such endpoint: {request.url.path[:200]}")
+
+    async def client_error(request, exc: ClientError):
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+    async def internal_error(request, exc: Exception):
+        print(f"copydesk serve: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return error_response(500, "internal_error", "internal error (logged on the server)")
+
+    class TokenCheck:
+        """`Authorization: Bearer <token>` on every endpoint but /healthz, compared in constant time. Plain
+        ASGI, so the request body streams through untouched (the body limits read it)."""
+
+        def __init__(self, app):
+            self.app = app
+
+        async def __call__(self, scope, receive, send):
+            if scope["type"] == "http" and settings.token and scope.get("path") != "/healthz":
+                given = dict(scope.get("headers") or []).get(b"authorization", b"")
+                scheme, _, value = given.partition(b" ")
+                if scheme.lower() != b"bearer" or not hmac.compare_digest(value.strip(), settings.token.encode()):
+                    response = error_response(401, "unauthorized", "a valid bearer token is required",
+                                              {"WWW-Authenticate": "Bearer"})
+                    await response(scope, receive, send)
+                    return
+            await self.app(scope, receive, send)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        await pool.start()
+        app.state.ready()
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    app = Starlette(
+        routes=[Route("/v1/check", check, methods=["POST"]), Route("/v1/rules", rules, methods=["GET"]),
+                Route("/v1/rules/{code}", rule, methods=["GET"]), Route("/healthz", healthz, methods=["GET"]),
+                Route("/openapi.json", spec, methods=["GET"])],
+        middleware=[Middleware(TokenCheck)],
+        exception_handlers={404: not_found, 405: not_found, ClientError: client_error, Exception: internal_error},
+        lifespan=lifespan,
+    )
+    app.state.ready = lambda: None
+    app.state.pool = pool
+    return app
+
+
+def serve(settings: ServeSettings, announce=None) -> int:
+    """Bind, start the workers, serve until SIGTERM or Ctrl-C, then stop gracefully. Returns an exit code."""
+    import socket
+
+    import uvicorn
+
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"cannot listen on {settings.host}:{settings.port}: {(exc.strerror or str(exc)).lower()}") from None
+    sock.listen(2048)
+    port = sock.getsockname()[1]
+    app = build_app(settings)
+
+    def ready():
+        line = f"copydesk serve: listening on http://{settings.host}:{port} ({settings.workers} worker(s))"
+        (announce or (lambda s: print(s, file=sys.stderr, flush=True)))(line)
+
+    app.state.ready = ready
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
+                            timeout_graceful_shutdown=int(max(5, settings.timeout + 5)),
+                            timeout_keep_alive=5, server_header=False)
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])
+    return 0 if server.started else 2
