@@ -99,8 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="largest request body (default 2 MiB); larger: 413")
     serve.add_argument("--timeout", type=_seconds, default=30.0, metavar="S",
                        help="seconds per check, queueing included (default 30); longer: 504")
-    serve.add_argument("--max-queue", type=_count, default=16, metavar="N",
-                       help="requests that may wait for a worker (default 16); more: 503 with Retry-After")
+    serve.add_argument("--max-queue", type=_count, default=64, metavar="N",
+                       help="requests that may wait for a worker (default 64); more: 503 with Retry-After")
     serve.add_argument("--body-timeout", type=_seconds, default=10.0, metavar="S",
                        help="seconds a client may take to send its body (default 10); longer: 408")
     serve.add_argument("--token-file", metavar="FILE",

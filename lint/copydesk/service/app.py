@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import signal
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +36,7 @@ class ServeSettings:
     workers: int = 2
     max_body_bytes: int = 2 * 1024 * 1024  # a 2 MB draft is twenty long features
     timeout: float = 30.0  # seconds per check, waiting for a worker included
-    max_queue: int = 16  # requests that may wait for a worker; past it, 503
+    max_queue: int = 64  # requests that may wait for a worker; past it, 503
     body_timeout: float = 10.0  # seconds a client may take to send its body
     token: str | None = None  # required (Bearer) when set; must be set to bind beyond loopback
     preview: bool = False
@@ -253,5 +254,8 @@ def serve(settings: ServeSettings, announce=None) -> int:
                             timeout_graceful_shutdown=int(max(5, settings.timeout + 5)),
                             timeout_keep_alive=5, server_header=False)
     server = uvicorn.Server(config)
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal under the handler it found: make
+    # that handler a clean exit, so a stopped service exits 0 instead of dying by the signal.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     server.run(sockets=[sock])
     return 0 if server.started else 2

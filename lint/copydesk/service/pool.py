@@ -112,7 +112,7 @@ class WorkerPool:
     pile up unbounded work. A check past its time limit is abandoned and its worker killed and replaced;
     a worker that dies is replaced and its check retried once on another."""
 
-    def __init__(self, size: int, config: str | None = None, preview: bool = False, max_queue: int = 16):
+    def __init__(self, size: int, config: str | None = None, preview: bool = False, max_queue: int = 64):
         self.size = size
         self.config = config
         self.preview = preview

@@ -1,0 +1,385 @@
+"""`copydesk serve` on a real socket on loopback, under a real HTTP client (httpx): parity with `copydesk check`,
+every limit and error, a bounded concurrent load, hostile bodies, a slow client, a dead worker, SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, check_json, cli_env, write
+
+httpx = pytest.importorskip("httpx")
+pytest.importorskip("starlette")
+pytest.importorskip("uvicorn")
+pytestmark = [pytest.mark.loopback, pytest.mark.slow]
+
+TOKEN = "a-test-token-of-32-characters-xx"
+EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in (".txt", ".md", ".html"))
+
+
+class Server:
+    """A `copydesk serve` subprocess; the port is read from its "listening on" line."""
+
+    def __init__(self, cwd: Path, *args: str, env: dict | None = None):
+        self.proc = subprocess.Popen([sys.executable, "-m", "copydesk", "serve", "--port", "0", *args], cwd=cwd,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=cli_env({"COPYDESK_TEST_LOOPBACK": "1", **(env or {})}))
+        self.lines: list[str] = []
+        self.port = None
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            line = self.proc.stderr.readline().decode("utf-8", "replace")
+            if not line:
+                break
+            self.lines.append(line)
+            m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
+            if m:
+                self.port = int(m.group(1))
+                break
+        if self.port is None:
+            self.proc.kill()
+            raise RuntimeError("the server did not start: " + "".join(self.lines))
+        self.url = f"http://127.0.0.1:{self.port}"
+        # Keep reading stderr so the server never blocks on a full pipe.
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
+
+    def _drain(self) -> None:
+        for raw in self.proc.stderr:
+            self.lines.append(raw.decode("utf-8", "replace"))
+
+    def client(self, **kwargs) -> "httpx.Client":
+        return httpx.Client(base_url=self.url, timeout=120, **kwargs)
+
+    def health(self) -> dict:
+        return httpx.get(self.url + "/healthz", timeout=30).json()
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                return self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                return self.proc.wait()
+        return self.proc.returncode
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    s = Server(tmp_path_factory.mktemp("serve"), "--workers", "2")
+    yield s
+    assert s.stop() == 0
+
+
+def _long_draft(words: int) -> str:
+    """A long, plausible story: distinct sentences, so no duplication rule shortcuts the work."""
+    towns = ["Wexmoor", "Tallow Point", "Osterby", "Dunmore", "Kelland", "Brisk Harbour"]
+    paras = ["# The island's budget, line by line"]
+    n = 0
+    while sum(len(p.split()) for p in paras) < words:
+        t = towns[n % len(towns)]
+        paras.append(f"In {t}, the council's line {n} covers {n * 3 + 7} repairs to the sea wall, which the harbour "
+                     f"engineer, Mara Olsen, said had been postponed {n % 4 + 2} times since the storm of {1990 + n % 30}. "
+                     f"Residents of ward {n} will be able to comment at the {t} library until {n % 28 + 1} March.")
+        n += 1
+    return "\n\n".join(paras) + "\n"
+
+
+def _rows(findings):
+    return [(f["code"], f["line"], f["column"], f["end_line"], f["end_column"], f["message"], f["severity"])
+            for f in findings]
+
+
+def test_check_equals_copydesk_check_and_the_report_is_the_same_shape(tmp_path, server):
+    with server.client() as http:
+        for source in EXAMPLES:
+            target = tmp_path / source.name
+            target.write_bytes(source.read_bytes())
+            cold, _ = check_json(target.name, cwd=tmp_path, extra=("--no-cache",))
+            answer = http.post("/v1/check", json={"text": source.read_text(encoding="utf-8"), "path": source.name})
+            assert answer.status_code == 200 and answer.headers["content-type"] == "application/json"
+            report = answer.json()
+            assert report["version"] == cold["version"] == 1
+            assert set(report) == set(cold) and set(report["files"][0]) == set(cold["files"][0])
+            assert _rows(report["files"][0]["findings"]) == _rows(cold["files"][0]["findings"])
+            assert report["files"][0]["score"] == cold["files"][0]["score"]
+            assert report["summary"]["failed"] == cold["summary"]["failed"]
+
+
+def test_selection_format_and_fail_level(server):
+    text = "Skip to content\n\nThe pier reopened on Monday after repairs.\n"
+    with server.client() as http:
+        only = http.post("/v1/check", json={"text": text, "select": ["duplication"]}).json()
+        assert only["files"][0]["findings"] == []
+        html = http.post("/v1/check", json={"text": "<p>Skip to content</p><p>The pier reopened.</p>",
+                                            "path": "pier", "format": "html", "select": "BOI001"}).json()
+        assert [f["column"] for f in html["files"][0]["findings"]] == [4]
+        never = http.post("/v1/check", json={"text": text, "fail_on": "never"}).json()
+        assert never["summary"]["failed"] is False and never["summary"]["fail_on"] == "never"
+        bad = http.post("/v1/check", json={"text": text, "select": ["NOPE999"]})
+        assert bad.status_code == 400 and "NOPE999" in bad.json()["error"]["message"]
+
+
+def test_rules_health_and_openapi(server):
+    with server.client() as http:
+        rules = http.get("/v1/rules").json()
+        codes = [r["code"] for r in rules["rules"]]
+        assert rules["version"] == 1 and "DUP001" in codes
+        one = http.get("/v1/rules/page-furniture").json()
+        assert one["code"] == "BOI001" and one["explanation"].startswith("# BOI001 page-furniture")
+        missing = http.get("/v1/rules/XYZ999")
+        assert missing.status_code == 404 and missing.json()["error"]["code"] == "unknown_rule"
+        health = http.get("/healthz").json()
+        assert health["status"] == "ok" and health["workers"] == 2
+        spec = http.get("/openapi.json").json()
+        assert spec["openapi"].startswith("3.1")
+        assert set(spec["paths"]) == {"/v1/check", "/v1/rules", "/v1/rules/{code}", "/healthz"}
+        assert http.get("/v1/check").status_code == 405
+        assert http.get("/nowhere").json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("body, code", [
+    (b"{", "invalid_json"),
+    (b"\xff\xfe{}", "invalid_utf8"),
+    (b'{"text": "caf\xe9"}', "invalid_utf8"),
+    (b"[1, 2]", "invalid_request"),
+    (b'{"path": "a.md"}', "invalid_request"),
+    (b'{"text": 7}', "invalid_request"),
+    (b'{"text": "x", "config": "/etc/passwd"}', "invalid_request"),
+    (b'{"text": "x", "path": "/etc/passwd\\u0000"}', "invalid_request"),
+    (b'{"text": "x", "format": "docx"}', "invalid_request"),
+    (b'{"text": "x", "select": [1, 2]}', "invalid_request"),
+    (b'{"text": "x", "fail_on": "sometimes"}', "invalid_request"),
+    (b"[" * 100_000 + b"]" * 100_000, "invalid_json"),
+    (b'{"a":' * 50_000 + b"1" + b"}" * 50_000, "invalid_json"),
+])
+def test_bad_requests_get_a_json_400_and_no_traceback(server, body, code):
+    with server.client() as http:
+        answer = http.post("/v1/check", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"]["code"] == code
+    assert "Traceback" not in answer.text
+
+
+def test_a_request_never_reads_the_servers_disk(tmp_path, server):
+    secret = write(tmp_path / "secret.md", "Skip to content\n")
+    with server.client() as http:
+        report = http.post("/v1/check", json={"text": "The pier reopened.", "path": str(secret)}).json()
+    assert report["files"][0]["findings"] == [] and report["files"][0]["path"] == str(secret)
+
+
+def test_fuzzed_bodies_never_break_the_server(server):
+    rng = random.Random(20261130)
+    pieces = [b"{", b"}", b"[", b"]", b'"text"', b":", b",", b'"', b"\\u", b"\\ud800", b"null", b"1e999999",
+              b"\xf0\x9f", b"\x00", b'"path"', b"\xc3\xa9", b"true", b" "]
+    statuses = set()
+    with server.client() as http:
+        for _ in range(150):
+            body = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+            answer = http.post("/v1/check", content=body)
+            statuses.add(answer.status_code)
+            assert answer.status_code in (200, 400), (body, answer.text)
+            assert "error" in answer.json() or answer.json()["version"] == 1
+        # Strings that are valid JSON but hostile text: lone surrogates, NULs, control characters, a long word.
+        for text in ("\ud800 pier \udfff", "a\x00b\x01c", "\u202e\u2066reversed", "x" * 200_000, "🛳️" * 5_000):
+            answer = http.post("/v1/check", content=json.dumps({"text": text}).encode())
+            assert answer.status_code == 200, answer.text
+        assert server.health()["status"] == "ok"
+    assert 400 in statuses
+
+
+def test_a_bounded_concurrent_load_loses_and_mixes_nothing(server):
+    """20 clients x 25 requests, each draft unique: every answer is 200 and about its own draft."""
+    failures: list[str] = []
+    latencies: list[float] = []
+
+    def client(n: int) -> None:
+        with server.client() as http:
+            for i in range(25):
+                town = f"Port{n}x{i}"
+                text = (f"# {town} pier reopens\n\nSkip to content\n\nThe {town} pier reopened on Monday, "
+                        f"the harbour board said.\n")
+                started = time.perf_counter()
+                answer = http.post("/v1/check", json={"text": text, "path": f"{town}.md"})
+                latencies.append(time.perf_counter() - started)
+                if answer.status_code != 200:
+                    failures.append(f"{town}: {answer.status_code} {answer.text[:200]}")
+                    continue
+                report = answer.json()
+                found = report["files"][0]
+                if found["path"] != f"{town}.md" or [f["code"] for f in found["findings"]] != ["BOI001"]:
+                    failures.append(f"{town}: {found}")
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=600)
+    assert not failures, failures[:5]
+    assert len(latencies) == 500
+    health = server.health()
+    assert health["status"] == "ok" and health["workers"] == 2 and health["running"] == 0
+
+
+def test_a_killed_worker_is_replaced_and_no_request_fails(server):
+    before = server.health()
+    victim = before["pids"][0]
+    os.kill(victim, signal.SIGKILL)
+    with server.client() as http:
+        for i in range(12):
+            answer = http.post("/v1/check", json={"text": f"Skip to content\n\nThe pier reopened on day {i}.\n"})
+            assert answer.status_code == 200, answer.text
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        health = server.health()
+        if health["workers"] == 2 and victim not in health["pids"]:
+            break
+        time.sleep(0.2)
+    assert health["workers"] == 2 and victim not in health["pids"] and health["replaced"] >= 1
+
+
+def test_body_size_limit_slow_clients_and_the_token(tmp_path):
+    s = Server(tmp_path, "--workers", "1", "--max-body-bytes", "4096", "--body-timeout", "1",
+               env={"COPYDESK_SERVE_TOKEN": TOKEN})
+    try:
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        with s.client() as http:
+            assert http.post("/v1/check", json={"text": "x"}).status_code == 401
+            wrong = http.post("/v1/check", json={"text": "x"}, headers={"Authorization": "Bearer " + "y" * 32})
+            assert wrong.status_code == 401 and wrong.headers["www-authenticate"] == "Bearer"
+            assert http.get("/v1/rules").status_code == 401
+            assert http.get("/healthz").status_code == 200  # liveness stays open for load balancers
+            ok = http.post("/v1/check", json={"text": "Skip to content\n\nThe pier reopened.\n"}, headers=auth)
+            assert ok.status_code == 200
+            big = http.post("/v1/check", json={"text": "word " * 2000}, headers=auth)
+            assert big.status_code == 413 and big.json()["error"]["code"] == "payload_too_large"
+
+            def chunks():  # no Content-Length: the limit is enforced while reading
+                for _ in range(10):
+                    yield b" " * 1000
+
+            streamed = http.post("/v1/check", content=chunks(), headers=auth)
+            assert streamed.status_code == 413
+        # A client sending its body a byte at a time is cut off after the body timeout.
+        sock = socket.create_connection(("127.0.0.1", s.port), timeout=30)
+        sock.sendall(b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Authorization: Bearer " + TOKEN.encode() + b"\r\nContent-Length: 200\r\n\r\n")
+        started = time.monotonic()
+        answer = b""
+        try:
+            for _ in range(200):
+                sock.sendall(b" ")
+                time.sleep(0.1)
+                sock.setblocking(False)
+                try:
+                    answer += sock.recv(4096)
+                except BlockingIOError:
+                    pass
+                finally:
+                    sock.setblocking(True)
+                if answer:
+                    break
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        sock.settimeout(10)
+        try:
+            answer += sock.recv(4096)
+        except (OSError, socket.timeout):
+            pass
+        sock.close()
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+        assert time.monotonic() - started < 10
+        assert s.health()["status"] == "ok"
+    finally:
+        assert s.stop() == 0
+
+
+def test_timeouts_and_a_full_queue(tmp_path):
+    slow = _long_draft(6000)
+    s = Server(tmp_path, "--workers", "1", "--max-queue", "0", "--timeout", "60")
+    try:
+        results: dict[str, httpx.Response] = {}
+
+        def long_check():
+            with s.client() as http:
+                results["long"] = http.post("/v1/check", json={"text": slow, "path": "budget.md"})
+
+        t = threading.Thread(target=long_check)
+        t.start()
+        deadline = time.monotonic() + 60
+        while s.health()["running"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with s.client() as http:
+            busy = http.post("/v1/check", json={"text": "The pier reopened."})
+        t.join(timeout=300)
+        assert busy.status_code == 503 and busy.headers["retry-after"] == "1"
+        assert busy.json()["error"]["code"] == "busy"
+        assert results["long"].status_code == 200
+    finally:
+        assert s.stop() == 0
+    s = Server(tmp_path, "--workers", "1", "--timeout", "0.2")
+    try:
+        with s.client() as http:
+            late = http.post("/v1/check", json={"text": slow})
+            assert late.status_code == 504 and late.json()["error"]["code"] == "timeout"
+            deadline = time.monotonic() + 120
+            while s.health()["replaced"] < 1 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert s.health()["replaced"] >= 1
+            quick = http.post("/v1/check", json={"text": "Skip to content\n\nOk.\n", "select": ["BOI001"]})
+            assert quick.status_code in (200, 504)  # the replacement answers (a cold first check may take longer)
+    finally:
+        assert s.stop() == 0
+
+
+def test_config_from_start_up_and_binding_beyond_loopback(tmp_path):
+    config = write(tmp_path / "newsroom.toml", 'ignore = ["BOI001"]\n')
+    s = Server(tmp_path, "--workers", "1", "--config", str(config))
+    try:
+        with s.client() as http:
+            report = http.post("/v1/check", json={"text": "Skip to content\n\nThe pier reopened.\n"}).json()
+            assert "BOI001" not in [f["code"] for f in report["files"][0]["findings"]]
+    finally:
+        assert s.stop() == 0
+    exposed = subprocess.run([sys.executable, "-m", "copydesk", "serve", "--host", "0.0.0.0", "--port", "0"],
+                             capture_output=True, env=cli_env({"COPYDESK_SERVE_TOKEN": ""}), timeout=60)
+    assert exposed.returncode == 2 and b"set a token" in exposed.stderr
+    broken = write(tmp_path / "broken.toml", "ignore = 7\n")
+    bad = subprocess.run([sys.executable, "-m", "copydesk", "serve", "--config", str(broken), "--port", "0"],
+                         capture_output=True, env=cli_env(), timeout=60)
+    assert bad.returncode == 2 and b"config error" in bad.stderr and b"Traceback" not in bad.stderr
+
+
+def test_sigterm_lets_the_running_check_finish_then_stops(tmp_path):
+    s = Server(tmp_path, "--workers", "1")
+    pids = s.health()["pids"]
+    results: dict[str, httpx.Response] = {}
+
+    def long_check():
+        with s.client() as http:
+            results["long"] = http.post("/v1/check", json={"text": _long_draft(4000), "path": "budget.md"})
+
+    t = threading.Thread(target=long_check)
+    t.start()
+    deadline = time.monotonic() + 60
+    while s.health()["running"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    s.proc.send_signal(signal.SIGTERM)
+    t.join(timeout=300)
+    assert s.proc.wait(timeout=120) == 0
+    assert results["long"].status_code == 200 and results["long"].json()["files"][0]["words"] > 3000
+    for pid in pids:  # the workers went with it
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split(") ")[1][:1]
+    assert "Traceback" not in "".join(s.lines)
