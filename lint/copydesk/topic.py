@@ -91,17 +91,25 @@ _ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
 def _profile_block(block: Block) -> BlockProfile:
+    from copydesk.nlp import doc_fact
+
     lemmas: list[str] = []
     names: list[tuple[str, str]] = []
     for _, doc in block.docs:
-        for tok in doc:
-            if tok.pos_ in CONTENT_POS and tok.is_alpha and not tok.is_stop and len(tok.text) > 2:
-                lemmas.append(tok.lemma_.lower())
-        names += [(e.label_, e.text) for e in doc.ents if e.label_ in CAST_LABELS]
+        doc_lemmas, doc_names = doc_fact(doc, "topic_terms", _doc_terms)
+        lemmas += doc_lemmas
+        names += doc_names
     years = [int(y) for y in YEAR.findall(block.text)]
     words = {w.lower() for w in _WORDS.findall(block.text.replace("’s", "").replace("'s", ""))}
     words |= {a.replace(".", "").lower() for a in _ACRONYM.findall(block.text)}  # U.S. -> us
     return BlockProfile(block, lemmas, names, years, words)
+
+
+def _doc_terms(doc) -> tuple[list[str], list[tuple[str, str]]]:
+    """A Doc's content lemmas and cast names: the same for the same parse, so kept on the Doc."""
+    lemmas = [tok.lemma_.lower() for tok in doc
+              if tok.pos_ in CONTENT_POS and tok.is_alpha and not tok.is_stop and len(tok.text) > 2]
+    return lemmas, [(e.label_, e.text) for e in doc.ents if e.label_ in CAST_LABELS]
 
 
 def article_year(article: Article) -> int | None:

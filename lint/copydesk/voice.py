@@ -54,7 +54,9 @@ class Sentence:
         each access."""
         cached = self.__dict__.get("_tokens")
         if cached is None:
-            cached = self.__dict__["_tokens"] = list(self.span)
+            from copydesk.nlp import doc_tokens
+
+            cached = self.__dict__["_tokens"] = doc_tokens(self.span.doc)[self.span.start:self.span.end]
         return cached
 
     @property

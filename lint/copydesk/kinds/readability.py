@@ -53,8 +53,24 @@ def _words(text: str) -> list[str]:
 
 
 def figures_of(sents: list[Sentence]) -> Figures:
-    words = [w for s in sents for w in _words(s.span.text)]
-    return Figures(len(words), len(sents), sum(syllables(w.lower()) for w in words))
+    words = syllable_count = 0
+    for s in sents:
+        w, n = _sentence_counts(s.span)
+        words += w
+        syllable_count += n
+    return Figures(words, len(sents), syllable_count)
+
+
+def _sentence_counts(span) -> tuple[int, int]:
+    """Words and syllables of one sentence, kept on its Doc: a warm re-check counts only changed blocks."""
+    from copydesk.nlp import doc_fact
+
+    counts = doc_fact(span.doc, "sentence_counts", lambda _doc: {})
+    key = (span.start, span.end)
+    if key not in counts:
+        words = _words(span.text)
+        counts[key] = (len(words), sum(syllables(w.lower()) for w in words))
+    return counts[key]
 
 
 def prose_sentences(article: Article) -> list[Sentence]:
