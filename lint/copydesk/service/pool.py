@@ -7,6 +7,7 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -185,15 +186,22 @@ class WorkerPool:
     async def _replace(self, worker: Worker) -> None:
         """Kill a worker (if it still runs) and start another in its place, in the background."""
         self._forget(worker)
+        try:
+            worker.process.kill()  # at once, not queued behind anything: its blocked call returns "died"
+        except (OSError, ValueError):
+            pass
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._threads, worker.kill)
+        # Reaping and spawning block; they use the loop's default executor, never the threads that wait on
+        # workers' answers, so a pool whose every call thread is busy can still heal itself.
+        await loop.run_in_executor(None, worker.kill)
         if self._closing:
             return
         try:
-            fresh = await loop.run_in_executor(self._threads, self._spawn)
-        except RuntimeError:
+            fresh = await loop.run_in_executor(None, self._spawn)
+        except RuntimeError as exc:
+            print(f"copydesk serve: {exc}; trying again", file=sys.stderr, flush=True)
             await asyncio.sleep(1.0)
-            asyncio.ensure_future(self._replace(worker))  # try again; the pool stays short meanwhile
+            asyncio.ensure_future(self._replace(worker))  # the pool stays short meanwhile
             return
         self.replaced += 1
         if self._closing:
