@@ -382,3 +382,14 @@ def test_sigterm_lets_the_running_check_finish_then_stops(tmp_path):
     for pid in pids:  # the workers went with it
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split(") ")[1][:1]
     assert "Traceback" not in "".join(s.lines)
+
+
+def test_the_docs_python_client_works(server):
+    """docs/serve.md's CMS client, run as written against the service (its address swapped for the test's)."""
+    doc = (ROOT / "docs" / "serve.md").read_text(encoding="utf-8")
+    code = re.findall(r"```python\n(.*?)```", doc, re.S)[0].replace("http://127.0.0.1:8750", server.url)
+    namespace: dict = {}
+    exec(compile(code, "docs/serve.md", "exec"), namespace)
+    blocking = namespace["check_draft"]("Skip to content\n\nThe pier reopened on Monday.\n", "pier")
+    assert [f["code"] for f in blocking] == ["BOI001"]
+    assert namespace["check_draft"]("The pier reopened on Monday after repairs.\n", "pier") == []
