@@ -123,44 +123,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _jobs(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return n
+def _number(low: float, high: float | None, kind=int, what: str = "a number", rule: str = ""):
+    """An argparse type: `kind` parsed from the text, within [low, high]; one line when it is not."""
+
+    def parse(value: str):
+        try:
+            n = kind(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not {what}: {value!r}") from None
+        if n < low or (high is not None and n > high) or (kind is float and not low < n):
+            raise argparse.ArgumentTypeError(rule)
+        return n
+
+    return parse
 
 
-def _port(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
-    if not 0 <= n <= 65535:
-        raise argparse.ArgumentTypeError("must be 0 to 65535")
-    return n
-
-
-def _count(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return n
-
-
-def _seconds(value: str) -> float:
-    try:
-        n = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
-    if not 0 < n < 86_400:
-        raise argparse.ArgumentTypeError("must be more than 0 and less than a day")
-    return n
+_jobs = _number(1, None, rule="must be 1 or more")
+_count = _number(0, None, rule="must be 0 or more")
+_port = _number(0, 65535, what="a port number", rule="must be 0 to 65535")
+_seconds = _number(0, 86_399, kind=float, what="a number of seconds", rule="must be more than 0 and less than a day")
 
 
 def _add_run_options(command) -> None:
