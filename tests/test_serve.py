@@ -355,6 +355,11 @@ def test_config_from_start_up_and_binding_beyond_loopback(tmp_path):
     exposed = subprocess.run([sys.executable, "-m", "copydesk", "serve", "--host", "0.0.0.0", "--port", "0"],
                              capture_output=True, env=cli_env({"COPYDESK_SERVE_TOKEN": ""}), timeout=60)
     assert exposed.returncode == 2 and b"set a token" in exposed.stderr
+    for model, said in (("no_such_model", b"no such package or folder"), (str(tmp_path), b"workers could not start")):
+        write(tmp_path / "model.toml", f'model = "{model}"\n')
+        failed = subprocess.run([sys.executable, "-m", "copydesk", "serve", "--config", str(tmp_path / "model.toml"),
+                                 "--port", "0"], capture_output=True, env=cli_env(), timeout=300)
+        assert failed.returncode == 2 and said in failed.stderr and b"Traceback" not in failed.stderr, failed.stderr
     broken = write(tmp_path / "broken.toml", "ignore = 7\n")
     bad = subprocess.run([sys.executable, "-m", "copydesk", "serve", "--config", str(broken), "--port", "0"],
                          capture_output=True, env=cli_env(), timeout=60)

@@ -343,8 +343,18 @@ def cmd_serve(args) -> int:
                          "($COPYDESK_SERVE_TOKEN or --token-file)")
     if token is not None and len(token) < 16:
         raise UsageError("the token is too short: use at least 16 characters")
-    if args.config:
-        Linter(args.config, preview=args.preview, warm=False)  # config and rule card errors: exit 2 now
+    # Config, rule card and model errors: one line and exit 2 now, before any worker starts.
+    linter = Linter(args.config or False, preview=args.preview, warm=False)
+    if any(c.kind_impl.needs_nlp for c in linter.cards_for("draft.md")):
+        from copydesk.nlp import ModelError, resolve_model
+
+        model = resolve_model(linter.settings_for("draft.md").model)
+        try:
+            found = Path(model).exists() or importlib.util.find_spec(model) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise ModelError(f"cannot load spaCy model {model!r}: no such package or folder")
     settings = ServeSettings(config=args.config, host=args.host, port=args.port, workers=args.workers,
                              max_body_bytes=args.max_body_bytes, timeout=args.timeout, max_queue=args.max_queue,
                              body_timeout=args.body_timeout, token=token, preview=args.preview)

@@ -18,6 +18,7 @@ from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
 from copydesk.lexicon import normalise, phrase_index, read_list, text_pattern, word_set
+from copydesk.nlp import doc_fact
 from copydesk.voice import Sentence, attributed, by_block, in_name, in_quote, negated, sentences, speech_nearby
 
 # -ly adverbs that open news sentences without judging anything: time, sequence, domain, manner of report.
@@ -253,17 +254,20 @@ def _loaded_language_hits(article: Article, card) -> Iterator[Hit]:
                 yield Hit(entry.text, sentence.block, start, end, opts["list_confidence"],
                           dict(word=m.group(), alternative=entry.note or "a neutral word", list=entry.source))
         weak: list[Any] = []
+        lexical = doc_fact(sentence.span.doc, "lexical", _lexical)
         for token in sentence.tokens:
-            if token.is_punct or token.is_space:
+            skip, lemma, lower, pos = lexical[token.i]
+            if skip:
                 continue
-            lemma, lower = token.lemma_.lower(), token.lower_
-            entries = index.words.get(lemma) or index.words.get(lower) or []
-            entry = next((e for e in entries if e.pos == "*" or e.pos == token.pos_), None)
+            entries = index.words.get(lemma) or index.words.get(lower)
+            entry = next((e for e in entries if e.pos == "*" or e.pos == pos), None) if entries else None
+            if entry is None and not (pos == "ADJ" and (lower in evaluative or lemma in evaluative)):
+                continue  # most words: in no list, and no evaluative adjective
             start, end = sentence.token_span(token)
             if any(a <= start < b for a, b in taken):
                 continue
             if entry is None:
-                if token.pos_ == "ADJ" and (lower in evaluative or lemma in evaluative) and _weak_adjective_stands(token):
+                if _weak_adjective_stands(token):
                     weak.append(token)
                 continue
             if not _reporter_voice(sentence, token, opts["check_attribution"]):
@@ -291,6 +295,12 @@ def _loaded_language_hits(article: Article, card) -> Iterator[Hit]:
             yield Hit(token.lemma_.lower(), sentence.block, start, end, opts["lexicon_confidence"],
                       dict(word=token.text, alternative="a neutral description, or attribute the judgement",
                            list="evaluative-words"))
+
+
+def _lexical(doc: Any) -> list[tuple[bool, str, str, str]]:
+    """Per token of a Doc: (punctuation or space, lower-case lemma, lower-case text, part of speech). Kept on the
+    Doc (nlp.doc_fact): the lists are looked up in these, and a warm re-check reads them again for free."""
+    return [(t.is_punct or t.is_space, t.lemma_.lower(), t.lower_, t.pos_) for t in doc]
 
 
 def _weak_adjective_stands(token: Any) -> bool:

@@ -552,23 +552,24 @@ def speculation(article: Article, card) -> Iterator[Finding]:
         for verb in sentence.tokens:
             if verb.pos_ not in ("VERB", "AUX", "ADJ", "NOUN", "NUM") or verb.i in flagged:
                 continue
-            modals = [c for c in verb.children if c.dep_ == "aux" and c.lower_ in MODALS]
-            adverbs = [c for c in verb.children if c.dep_ in ("advmod", "npadvmod") and c.lower_ in hedges]
+            kids = list(verb.children)  # once: spaCy makes new Token objects on every walk of the children
+            modals = [c for c in kids if c.dep_ == "aux" and c.lower_ in MODALS]
+            adverbs = [c for c in kids if c.dep_ in ("advmod", "npadvmod") and c.lower_ in hedges]
             if verb.pos_ in ("NOUN", "NUM") and not any(a.lower_ in STRONG_HEDGES for a in adverbs):
                 continue
             strong = [a for a in adverbs if a.lower_ in STRONG_HEDGES]
             # "may have caused": a guess about what happened. "Could have" is mostly counterfactual.
             perfect = any(m.lower_ in ("may", "might") for m in modals) and verb.tag_ == "VBN" and any(
-                c.dep_ == "aux" and c.lower_ == "have" for c in verb.children)
+                c.dep_ == "aux" and c.lower_ == "have" for c in kids)
             seeming = False  # "appears to have been taken": a verification hedge is care, not speculation
             possible = verb.lemma_.lower() == "be" and any(c.dep_ in ("expl", "nsubj") and c.lower_ == "it"
-                                                           for c in verb.children) and any(
-                c.dep_ == "acomp" and c.lower_ in POSSIBLE for c in verb.children) and any(
-                c.dep_ == "ccomp" for c in verb.children)
+                                                           for c in kids) and any(
+                c.dep_ == "acomp" and c.lower_ in POSSIBLE for c in kids) and any(
+                c.dep_ == "ccomp" for c in kids)
             evidential = verb.lemma_.lower() in ("suggest", "indicate", "imply") and verb.tag_ in ("VBZ", "VBP", "VBD") \
                 and any(c.dep_ == "nsubj" and c.lower_ in ("this", "that", "it", "evidence", "data", "research",
                                                            "findings", "studies", "study", "results", "analysis")
-                        for c in verb.children)
+                        for c in kids)
             if modals and adverbs:
                 confidence = opts["stacked_confidence"]
             elif possible:
@@ -586,8 +587,8 @@ def speculation(article: Article, card) -> Iterator[Finding]:
             else:
                 continue
             if possible:
-                adverbs = [c for c in verb.children if c.dep_ in ("expl", "nsubj", "acomp")]
-            if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in PERSONAL for c in verb.children):
+                adverbs = [c for c in kids if c.dep_ in ("expl", "nsubj", "acomp")]
+            if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in PERSONAL for c in kids):
                 continue  # "I might", "you might also like": the writer's own experience or an address
             if modals and not adverbs and _embedded_question(verb):
                 continue  # "how he might govern", "whether Obama might drop it": a question, not a guess

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import os
 import signal
 import sys
 from dataclasses import dataclass
@@ -207,7 +208,12 @@ def build_app(settings: ServeSettings, pool: WorkerPool | None = None):
 
     @asynccontextmanager
     async def lifespan(app):
-        await pool.start()
+        try:
+            await pool.start()
+        except Exception as exc:  # a worker could not load the model: one line, exit 2, no traceback
+            print(f"copydesk serve: error: the workers could not start: {exc}", file=sys.stderr, flush=True)
+            await pool.close()
+            os._exit(2)
         app.state.ready()
         try:
             yield

@@ -45,9 +45,13 @@ def _worker_main(conn, config: str | None, preview: bool) -> None:
     quiet_third_parties()
     from copydesk import api
 
-    linter = api.Linter(config if config else False, preview=preview)
-    # Load the model and every selected rule's data now, not on the first request.
-    linter.check_text("The harbour board met on Monday. It said the pier would reopen in May.", "warm-up.txt")
+    try:
+        linter = api.Linter(config if config else False, preview=preview)
+        # Load the model and every selected rule's data now, not on the first request.
+        linter.check_text("The harbour board met on Monday. It said the pier would reopen in May.", "warm-up.txt")
+    except Exception as exc:  # a model that will not load: said once, in one line, by the server
+        conn.send(("failed", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        return
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -141,9 +145,13 @@ class WorkerPool:
             process.kill()
             raise RuntimeError("a worker process did not start (model load took too long)")
         try:
-            tag, pid = parent.recv()
+            tag, value = parent.recv()
         except (EOFError, OSError):
-            raise RuntimeError("a worker process exited while starting (see its error above)") from None
+            raise RuntimeError("a worker process exited while starting") from None
+        if tag != "ready":
+            process.join(timeout=5)
+            raise RuntimeError(value)
+        pid = value
         worker = Worker(process, parent, pid)
         with self._lock:
             self._workers.append(worker)
