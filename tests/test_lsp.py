@@ -173,3 +173,32 @@ def test_settings_reload_when_the_config_changes(tmp_path, client):
     client.wait_for(lambda n: n.get("method") == "window/logMessage" and "must be a list" in n["params"]["message"])
     assert client.diagnostics(uri, 1) == []
     assert client.close() == 0
+
+
+def test_many_drafts_with_a_small_parse_cache(tmp_path):
+    """--max-documents bounds the cached parses: drafts beyond it are parsed again when edited, with the same
+    diagnostics, and code actions still work on every open draft."""
+    c = LspClient(tmp_path, "--debounce", "0.05", "--max-documents", "1")
+    try:
+        c.initialize(tmp_path)
+        uris = []
+        for n in range(5):  # each over the 12,000 characters one draft's share of the cache holds
+            notes = "".join(f"\nNote {n}.{k}: the harbour board's minute {k} records {k + 3} complaints about the "
+                            f"{n}th ferry's timetable from shift workers on the island.\n" for k in range(90))
+            text = DRAFT.replace("Wexmoor", f"Wexmoor{n}") + notes
+            assert len(text) > 12_000
+            uris.append(c.open(tmp_path / f"ferry-{n}.md", text))
+        first = {u: _codes(c.diagnostics(u, 1)) for u in uris}
+        assert all(codes == first[uris[0]] for codes in first.values()) and "DUP001" in first[uris[0]]
+        version = c.change(uris[0], c.texts[uris[0]] + "\nThe board meets again on Friday.\n")
+        assert _codes(c.diagnostics(uris[0], version)) == first[uris[0]]
+        actions = c.request("textDocument/codeAction", {
+            "textDocument": {"uri": uris[1]}, "range": {"start": {"line": 2, "character": 0},
+                                                        "end": {"line": 2, "character": 15}},
+            "context": {"diagnostics": []}})
+        assert any(a["title"].startswith("Silence BOI001") for a in actions)
+        assert c.close() == 0
+    finally:
+        if c.proc.poll() is None:
+            c.proc.kill()
+            c.proc.wait()

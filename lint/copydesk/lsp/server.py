@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +61,7 @@ class CopydeskLanguageServer(LanguageServer):
         super().__init__("copydesk", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.debounce = debounce
         self.max_documents = max_documents
-        self.checked: OrderedDict[str, Checked] = OrderedDict()
+        self.checked: dict[str, Checked] = {}
         self.pending: dict[str, asyncio.Task] = {}
         # spaCy and the Linter are used from one thread at a time: checks queue here, off the event loop.
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-check")
@@ -130,10 +129,9 @@ class CopydeskLanguageServer(LanguageServer):
         lines = split_lines(text)
         checked = Checked(version, lines, findings)
         checked.diagnostics = [self.diagnostic(uri, lines, f) for f in findings]
+        # One entry per open draft (dropped on close): findings are small. The memory is in the parses, which
+        # the Linter's parse cache bounds and evicts least recently used first.
         self.checked[uri] = checked
-        self.checked.move_to_end(uri)
-        while len(self.checked) > self.max_documents:
-            self.checked.popitem(last=False)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, version=version, diagnostics=checked.diagnostics))
 
