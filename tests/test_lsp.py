@@ -202,3 +202,22 @@ def test_many_drafts_with_a_small_parse_cache(tmp_path):
         if c.proc.poll() is None:
             c.proc.kill()
             c.proc.wait()
+
+
+def test_a_house_style_replacement_as_a_code_action(tmp_path, client):
+    write(tmp_path / ".copydesk.toml", 'styles = ["newsroom-basic"]\nselect = ["newsroom-basic"]\n')
+    text = "Four 🚒 firemen utilised the old pier while the crew waited.\n"
+    uri = client.open(tmp_path / "crew.txt", text, language="plaintext")
+    diags = client.diagnostics(uri, 1)
+    assert _codes(diags) == ["NRB002", "NRB010"]
+    edits = []
+    for diag in diags:
+        actions = client.request("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": diag["range"], "context": {"diagnostics": [diag]}})
+        replace = next(a for a in actions if a["title"].startswith("Replace with") and a["diagnostics"][0] == diag)
+        edits += replace["edit"]["changes"][uri]
+    fixed = apply_edits(text, edits)
+    assert fixed == "Four 🚒 firefighters used the old pier while the crew waited.\n"
+    version = client.change(uri, fixed)
+    assert client.diagnostics(uri, version) == []
+    assert client.close() == 0

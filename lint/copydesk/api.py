@@ -199,7 +199,7 @@ def rules(registry=None) -> list[dict[str, Any]]:
 
 def rule_json(card) -> dict[str, Any]:
     return {"code": card.code, "name": card.name, "category": card.category, "severity": card.severity,
-            "status": card.status, "kind": card.kind}
+            "status": card.status, "kind": card.kind, "style": card.style}
 
 
 def json_report(results: list[FileResult], fail_on: str = "warning", notices: list[str] | None = None) -> dict:

@@ -117,6 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--style", metavar="NAME|DIR", help="list one style's rules (a shipped style's name or a "
+                       "folder of cards with a style.yaml)")
+
+    test_rules = sub.add_parser("test-rules", help="run a style's card examples as tests (for a newsroom's CI)",
+                                description="Check every fail and pass example of the cards in each folder: a fail "
+                                            "example must be flagged by its card, a pass example must not be.")
+    test_rules.add_argument("dirs", nargs="+", metavar="DIR", help="folders of rule cards (a style)")
 
     explain = sub.add_parser("explain", help="explain one rule: why, examples, options")
     explain.add_argument("rule", metavar="CODE|NAME")
@@ -183,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_baseline(args)
         if args.command == "archive":
             return cmd_archive(args)
+        if args.command == "test-rules":
+            return cmd_test_rules(args)
         if args.command == "serve":
             return cmd_serve(args)
         if args.command == "lsp":
@@ -471,16 +480,49 @@ def _run_notices(cards, verbose: bool = False) -> list[str]:
 
 # -- rules / explain -------------------------------------------------------------------------------------------
 
+def _style_dirs(values: list[str]) -> list[str]:
+    from copydesk.config import ConfigError, style_folder
+
+    try:
+        return [style_folder(v, Path.cwd(), "command line") for v in values]
+    except ConfigError as exc:
+        raise UsageError(str(exc).replace("'styles' names", "no style")) from None
+
+
+def cmd_test_rules(args) -> int:
+    from copydesk.registry import load_registry
+    from copydesk.selftest import run_examples
+
+    dirs = _style_dirs(args.dirs)
+    registry = load_registry(tuple(dirs))
+    wanted = {str(Path(d).resolve()) for d in dirs}
+    cards = [c for c in registry.cards if any(str(Path(c.path).resolve()).startswith(d) for d in wanted)
+             or c.path.startswith(tuple(Path(d).name + "/" for d in dirs))]
+    results = run_examples(registry, cards)
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        should = "should be flagged by" if r.verdict == "fail" else "should not be flagged by"
+        detail = f"; errors: {'; '.join(r.errors)}" if r.errors else f"; found: {', '.join(r.codes) or 'nothing'}"
+        print(f"FAIL {r.code} {r.name} {r.verdict} example {r.index + 1} {should} {r.code}{detail}")
+        print("     " + " ".join(r.text.split())[:200])
+    print(f"{len(results) - len(failed)} of {len(results)} examples of {len(cards)} rule(s) behave as their cards say")
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
 def cmd_rules(args) -> int:
     from copydesk.registry import load_registry
 
-    registry = load_registry()
+    registry = load_registry(tuple(_style_dirs([args.style]))) if getattr(args, "style", None) else load_registry()
+    cards = registry.cards
+    if getattr(args, "style", None):
+        names = [s.name for s in registry.styles.values() if s.name != "copydesk"]
+        cards = [c for c in registry.cards if c.style in names]
     if args.format == "json":
         import json
 
-        from copydesk.api import rules
+        from copydesk.api import rule_json
 
-        json.dump(rules(registry), sys.stdout, indent=2)
+        json.dump([rule_json(c) for c in cards], sys.stdout, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
     from rich.console import Console
@@ -489,7 +531,7 @@ def cmd_rules(args) -> int:
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
     for col in ("code", "name", "category", "severity", "status"):
         table.add_column(col)
-    for c in registry.cards:
+    for c in cards:
         table.add_row(c.code, c.name, c.category, c.severity, c.status)
     console = Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
     console.print(table)

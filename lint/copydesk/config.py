@@ -18,7 +18,7 @@ FAIL_LEVELS = ("error", "warning", "info", "never")
 DEFAULT_MAX_BYTES = 5_000_000  # five times the largest saved news page we have seen
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "rules", "fail-on", "model", "preview", "exclude",
         "max-file-bytes", "max-nlp-chars", "max-nlp-tokens", "max-words", "extend-rules", "opinion", "opinion-files", "language", "rule-timeout",
-        "advisory-below", "min-confidence", "docs-url"}
+        "advisory-below", "min-confidence", "docs-url", "styles"}
 OPINION_POLICIES = ("off", "info", "on")
 
 
@@ -42,6 +42,7 @@ class Settings:
     max_nlp_tokens: int = 20_000
     max_words: int = 100_000
     extend_rules: list[str] = field(default_factory=list)
+    styles: list[str] = field(default_factory=list)  # house styles: shipped names or folders (docs/house-style.md)
     opinion: str = "off"  # what neutrality rules do in an opinion piece: off, info (downgraded) or on
     opinion_files: list[str] = field(default_factory=list)  # globs of columns, reviews, editorials
     rule_timeout: float = 30.0  # seconds one rule may spend on one file before it is stopped there (0: no limit)
@@ -82,7 +83,7 @@ def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
         at = f"{where}: {key!r}"
         if key not in KEYS:
             raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(KEYS))})")
-        if key in ("select", "ignore", "exclude", "extend-rules", "opinion-files"):
+        if key in ("select", "ignore", "exclude", "extend-rules", "opinion-files", "styles"):
             setattr(s, key.replace("-", "_"), _strings(value, at))
         elif key == "severity":
             if not isinstance(value, dict) or not all(v in SEVERITIES for v in value.values()):
@@ -132,7 +133,24 @@ def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
             setattr(s, key.replace("-", "_"), value)
     if s.root:
         s.extend_rules = [str((s.root / p).resolve()) for p in s.extend_rules]
+    s.styles = [style_folder(name, s.root, where) for name in s.styles]
     return s
+
+
+def style_folder(name: str, root: Path | None, where: str) -> str:
+    """A style named in config: one shipped with copydesk (newsroom-basic), else a folder, relative to the
+    config file's folder."""
+    from copydesk.registry import STYLE_MANIFEST, default_styles_dir
+
+    shipped = default_styles_dir() / name
+    if "/" not in name and "\\" not in name and (shipped / STYLE_MANIFEST).is_file():
+        return str(shipped)
+    folder = (root / name) if root else Path(name)
+    if not folder.is_dir():
+        known = sorted(p.parent.name for p in default_styles_dir().glob(f"*/{STYLE_MANIFEST}"))
+        raise ConfigError(f"{where}: 'styles' names {name!r}, which is neither a shipped style "
+                          f"({', '.join(known) or 'none'}) nor a folder")
+    return str(folder.resolve())
 
 
 def read_config_file(path: Path) -> Settings:

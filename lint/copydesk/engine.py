@@ -78,6 +78,7 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
     cards = _apply_opinion_policy(article, cards, opinion, result)
     cards = _apply_language(article, cards, language, result)
     cards = _apply_size_limit(article, cards, max_words, result)
+    article.cache["cards"] = cards  # the run's cards: house-style rules compile one Matcher for all of them
     copies = _flood_copies(article, result)
     article.hidden = copies  # hidden for language analysis and most rules; SEES_COPIES rules get them back
     needs_nlp = [c for c in cards if c.kind_impl.needs_nlp]

@@ -34,6 +34,9 @@ class Finding:
     # The rule's severity was lowered to info because the evidence for this finding is below the card's
     # advisory-below confidence (docs/severity.md): shown, ranked after the rest, never failing the default gate.
     advisory: bool = False
+    # A safe, mechanical replacement for the finding's span (a house style's one-to-one substitution): --fix and
+    # the editor's code action put this text where the span is. None: no such fix.
+    replacement: str | None = None
 
     def sort_key(self) -> tuple:
         """Ranking: severity, then confidence (high first), then position. An advisory finding is info, so it
@@ -45,6 +48,8 @@ class Finding:
         data["confidence"] = round(self.confidence, 2)
         if self.fix is None:
             del data["fix"]
+        if self.replacement is None:
+            del data["replacement"]
         return data
 
 

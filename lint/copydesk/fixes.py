@@ -1,5 +1,6 @@
 """Safe, mechanical fixes (--fix, --diff): delete the lines of exact pasted copies, furniture lines and empty
-bullets, and nothing else. Writes are atomic and refuse anything that could lose data."""
+bullets, and put a house style's one-to-one substitutions in place; nothing else. Writes are atomic and
+refuse anything that could lose data."""
 
 from __future__ import annotations
 
@@ -40,6 +41,33 @@ def fixed_text(text: str, ranges: list[list[int]]) -> tuple[str, int]:
     if kept and text.endswith(("\n", "\r")) and not kept[-1].endswith(("\n", "\r")):
         kept[-1] += "\n"  # the file still ends with a line break
     return "".join(kept), applied
+
+
+def replaced_text(text: str, findings) -> tuple[str, int]:
+    """The text with each finding's replacement put where its span is (a house style's one-to-one swap), and how
+    many were applied. A span is replaced only where the file holds exactly the text the finding saw (not an
+    HTML entity, not text that has moved), and never inside lines another fix deletes."""
+    from copydesk.document import SourceText
+
+    source = SourceText(text)
+    deleted = {n for f in findings if f.fix for n in range(f.fix[0], f.fix[1] + 1)}
+    spans = []
+    for f in findings:
+        if f.replacement is None or f.line != f.end_line or f.line in deleted or "\n" in f.replacement:
+            continue
+        start = source.line_starts[f.line - 1] + f.column - 1
+        end = source.line_starts[f.line - 1] + f.end_column - 1
+        if text[start:end] == f.excerpt:
+            spans.append((start, end, f.replacement))
+    spans.sort()
+    kept, reach = [], -1
+    for start, end, new in spans:  # overlapping replacements: the first one only
+        if start >= reach:
+            kept.append((start, end, new))
+            reach = end
+    for start, end, new in reversed(kept):
+        text = text[:start] + new + text[end:]
+    return text, len(kept)
 
 
 def _decode_exactly(data: bytes) -> tuple[str, bytes]:
@@ -88,12 +116,14 @@ def apply_fixes(results, write: bool, out: IO[str] | None = None) -> dict[str, i
     done: dict[str, int] = {}
     for r in results:
         ranges = [f.fix for f in r.findings if f.fix]
-        if not ranges or r.path.startswith("<") or r.errors:
+        if not (ranges or any(f.replacement is not None for f in r.findings)) or r.path.startswith("<") or r.errors:
             continue
         try:
             data = Path(r.path).read_bytes()
             text, bom = _decode_exactly(data)
-            new_text, applied = fixed_text(text, ranges)
+            swapped, replaced = replaced_text(text, r.findings)
+            new_text, applied = fixed_text(swapped, ranges)
+            applied += replaced
             if not applied or new_text == text:
                 continue
             if not write:

@@ -23,7 +23,14 @@ CATEGORIES = {
     "consistency": ("CON", "the same thing named two ways; relative times with no dateline"),
     "readability": ("REA", "sentences and paragraphs too hard to read"),
     "grammar": ("GRM", "grammar and capitalisation"),
+    # House style comes in styles (docs/house-style.md): a style's cards may use any three-letter prefix that
+    # is not one of the categories' above, so two styles need not share a numbering.
+    "style": ("STY", "house style: a newsroom's preferred terms, banned phrases and limits, from the styles "
+                     "its config selects (none are built in)"),
 }
+BUILT_IN_PREFIXES = {prefix for category, (prefix, _) in CATEGORIES.items() if category != "style"}
+STYLE_MANIFEST = "style.yaml"
+BUILT_IN_STYLE = "copydesk"
 STATUSES = ("stable", "preview")
 CARD_KEYS = {"code", "name", "category", "kind", "severity", "message", "options", "why", "examples", "status",
              "confidence", "advisory-below"}
@@ -57,6 +64,7 @@ class RuleCard:
     advisory_below: float = 0.0
     # Findings with less confidence than this are not reported at all (a user setting; cards leave it at 0).
     min_confidence: float = 0.0
+    style: str = BUILT_IN_STYLE  # the style (folder with a style.yaml manifest) the card came from
 
     @property
     def kind_impl(self) -> Kind:
@@ -89,9 +97,21 @@ class _Defaulting(dict):
 
 
 @dataclass
+class Style:
+    """A folder of rule cards with a manifest: a newsroom's stylebook, or copydesk's own rules."""
+
+    name: str
+    version: str
+    licence: str
+    description: str
+    path: str
+
+
+@dataclass
 class Registry:
     cards: list[RuleCard]
     redirects: dict[str, str] = field(default_factory=dict)
+    styles: dict[str, Style] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_key: dict[str, RuleCard] = {}
@@ -104,7 +124,8 @@ class Registry:
         return self.by_key.get(key.upper()) or self.by_key.get(key.lower())
 
     def resolve(self, selector: str) -> list[RuleCard] | None:
-        """Cards matched by a code, a name, a category, a code prefix (DUP) or ALL; None if nothing matches."""
+        """Cards matched by a code, a name, a category, a style's name, a code prefix (DUP) or ALL; None if
+        nothing matches."""
         if selector.upper() == "ALL":
             return list(self.cards)
         card = self.lookup(selector)
@@ -112,8 +133,19 @@ class Registry:
             return [card]
         if selector.lower() in CATEGORIES:
             return [c for c in self.cards if c.category == selector.lower()]
+        if selector in self.styles:
+            return [c for c in self.cards if c.style == selector] or None
         prefixed = [c for c in self.cards if c.code.upper().startswith(selector.upper())]
         return prefixed or None
+
+
+def default_styles_dir() -> Path:
+    """Where the styles shipped with copydesk live (newsroom-basic): the checkout's styles/, else the wheel's."""
+    here = Path(__file__).resolve().parent
+    checkout = here.parents[1]
+    if (checkout / "styles").is_dir() and (checkout / "pyproject.toml").is_file():
+        return checkout / "styles"
+    return here / "styles"
 
 
 def default_rules_dir() -> Path:
@@ -177,7 +209,10 @@ def parse_card(data: Any, where: str, kinds: dict[str, Kind], problems: list[str
     category = data.get("category")
     if category is not None and category not in CATEGORIES:
         problems.append(f"{where}: unknown category {category!r}; categories: {', '.join(CATEGORIES)}")
-    elif category and code and not code.startswith(CATEGORIES[category][0]):
+    elif category == "style" and code and code[:3].upper() in BUILT_IN_PREFIXES:
+        problems.append(f"{where}: a house style card's code {code!r} may not use a built-in category's prefix "
+                        f"({', '.join(sorted(BUILT_IN_PREFIXES))})")
+    elif category and category != "style" and code and not code.startswith(CATEGORIES[category][0]):
         problems.append(f"{where}: code {code!r} must start with {CATEGORIES[category][0]} for category {category}")
     if code and not (code[:3].isalpha() and code[3:].isdigit() and len(code) == 6):
         problems.append(f"{where}: code {code!r} must be three letters and three digits, e.g. DUP001")
@@ -239,10 +274,16 @@ def load_cards(dirs: list[Path]) -> Registry:
     problems: list[str] = []
     cards: list[RuleCard] = []
     redirects: dict[str, str] = {}
+    styles: dict[str, Style] = {}
     for root in dirs:
         if not root.is_dir():
             problems.append(f"{root}: rules folder not found")
             continue
+        style = read_manifest(root, problems)
+        if style is not None:
+            if style.name in styles:
+                problems.append(f"{root}: style {style.name!r} is already loaded from {styles[style.name].path}")
+            styles[style.name] = style
         redirect_file = root / "redirects.yaml"
         if redirect_file.is_file():
             data = yaml.safe_load(redirect_file.read_text(encoding="utf-8")) or {}
@@ -251,7 +292,7 @@ def load_cards(dirs: list[Path]) -> Registry:
             else:
                 redirects.update({str(k): str(v) for k, v in data.items()})
         for path in sorted(root.rglob("*.y*ml")):
-            if path.name == "redirects.yaml":
+            if path.name in ("redirects.yaml", STYLE_MANIFEST):
                 continue
             where = str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
             try:
@@ -260,6 +301,8 @@ def load_cards(dirs: list[Path]) -> Registry:
                 problems.append(f"{where}: not valid YAML: {str(exc).splitlines()[0]}")
                 continue
             card = parse_card(data, where, kinds, problems)
+            if card:
+                card.style = style.name if style is not None else ""
             if card:
                 if path.parent.name != card.category and path.parent.name in CATEGORIES:
                     problems.append(f"{where}: card of category {card.category} sits in folder {path.parent.name}/")
@@ -278,7 +321,36 @@ def load_cards(dirs: list[Path]) -> Registry:
     if problems:
         raise RegistryError(problems)
     cards.sort(key=lambda c: c.code)
-    return Registry(cards, redirects)
+    return Registry(cards, redirects, styles)
+
+
+def read_manifest(root: Path, problems: list[str]) -> Style | None:
+    """The folder's style.yaml (name, version, licence, description); the built-in rules are the "copydesk"
+    style, and a folder of cards without a manifest (extend-rules) belongs to no style."""
+    path = root / STYLE_MANIFEST
+    if not path.is_file():
+        return Style(BUILT_IN_STYLE, "", "MIT", "copydesk's own rules", str(root)) \
+            if root.resolve() == default_rules_dir().resolve() else None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.append(f"{path}: not valid YAML: {str(exc).splitlines()[0]}")
+        return None
+    if not isinstance(data, dict):
+        problems.append(f"{path}: a style manifest must be a mapping of name, version, licence, description")
+        return None
+    unknown = sorted(set(data) - {"name", "version", "licence", "license", "description"})
+    if unknown:
+        problems.append(f"{path}: unknown key(s) {', '.join(unknown)} (name, version, licence, description)")
+    name = data.get("name")
+    if not isinstance(name, str) or not name or not name.replace("-", "").replace("_", "").isalnum():
+        problems.append(f"{path}: name must be letters, digits, hyphens or underscores")
+        return None
+    if name.lower() in CATEGORIES or name.upper() == "ALL":
+        problems.append(f"{path}: a style may not be named like a category or ALL")
+        return None
+    return Style(name, str(data.get("version", "")), str(data.get("licence", data.get("license", ""))),
+                 " ".join(str(data.get("description", "")).split()), str(root))
 
 
 @lru_cache(maxsize=8)

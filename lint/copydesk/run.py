@@ -66,7 +66,7 @@ class Checker:
 
         key = id(settings)
         if key not in self._rules:
-            registry = load_registry(tuple(settings.extend_rules))
+            registry = load_registry(tuple(settings.extend_rules) + tuple(settings.styles))
             self._rules[key] = build_rules(registry, settings, select=list(self.options.select or []) or None,
                                            ignore=list(self.options.ignore or []) or None)
         return self._rules[key]

@@ -22,7 +22,7 @@ class Option:
     """One card option: its type, default and a line for the docs.
 
     Types: int, float, bool, str, list[str], regex, list[regex], block-kinds, lexicons (names of word
-    lists in rules/lexicons/).
+    lists in rules/lexicons/), mapping (term -> preferred form), patterns (spaCy Matcher token patterns).
     Patterns are Python `re` syntax (the dialect is stated in docs/rule-cards.md), compiled
     case-insensitively at load, and refused if they nest unbounded repeats (catastrophic backtracking).
     """
@@ -138,6 +138,15 @@ def _coerce(opt: Option, value: Any) -> Any:
         return value
     if t == "regex":
         return compile_pattern(value)
+    if t == "mapping":  # term -> preferred form (a house style's swap table)
+        if not isinstance(value, dict) or not all(isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip()
+                                                  for k, v in value.items()):
+            raise OptionError(f"expected a mapping of terms to their preferred forms, got {value!r}")
+        return {" ".join(k.split()): " ".join(v.split()) for k, v in value.items()}
+    if t == "patterns":  # spaCy Matcher token patterns, checked by the kind's validate
+        if not isinstance(value, list):
+            raise OptionError(f"expected a list of token patterns, got {value!r}")
+        return [list(p) if isinstance(p, list) else p for p in value]
     if t in ("list[str]", "list[regex]", "block-kinds", "lexicons"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise OptionError(f"expected a list of strings, got {value!r}")
@@ -168,7 +177,7 @@ def _coerce(opt: Option, value: Any) -> Any:
 
 def load_kinds() -> dict[str, Kind]:
     """Import every kind module so each registers itself."""
-    from copydesk.kinds import (boilerplate, consistency, duplicate, grammar, meta, neutrality,  # noqa: F401
+    from copydesk.kinds import (boilerplate, consistency, duplicate, grammar, house, meta, neutrality,  # noqa: F401
                                 readability, relevance, sourcing, structure)
 
     return KINDS

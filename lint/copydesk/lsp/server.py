@@ -314,6 +314,11 @@ def build_server(debounce: float = 0.3, max_documents: int = 200) -> CopydeskLan
         for f, diag in zip(checked.findings, checked.diagnostics):
             if diag.range.end.line < wanted.start.line or diag.range.start.line > wanted.end.line:
                 continue
+            if f.replacement is not None:
+                actions.append(types.CodeAction(
+                    title=f"Replace with “{f.replacement}” ({f.code})", kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diag], is_preferred=True,
+                    edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(range=diag.range, new_text=f.replacement)]})))
             edit = fix_edit(checked.lines, f)
             if edit is not None:
                 actions.append(types.CodeAction(

@@ -1,0 +1,357 @@
+"""House-style kinds, for a newsroom's own cards (docs/house-style.md): substitution, existence, occurrence.
+
+Every house card of a run is compiled into one spaCy Matcher, run once over each parsed piece of the article;
+each card then reads its own matches. A card's `scope` says whose words it judges: the reporter's narration
+(the default: quoted speech is skipped), quotes, headlines, captions, or all. A match inside a longer name
+("the Kiev Post", "Best Buy") is skipped unless the card says in_names: true; a match that is the whole name
+("Kiev") is not, since a stylebook's preferred spellings are mostly names.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from copydesk.document import Article, Block
+from copydesk.finding import Finding, make_finding
+from copydesk.kinds import Option, OptionError, kind
+from copydesk.kinds.text import clip
+
+SCOPES = ("narration", "quotes", "headlines", "captions", "all")
+HEADLINE_KINDS = ("title", "dek", "heading")
+NARRATION_BLOCKS = ("paragraph", "list_item", "line", "caption", "title", "dek", "heading")
+NAME_LABELS = {"ORG", "WORK_OF_ART", "PERSON", "FAC", "EVENT", "LAW", "PRODUCT", "GPE", "NORP", "LOC"}
+HOUSE_KINDS = ("substitution", "existence", "occurrence")
+# Token attributes a card's Matcher pattern may use (spaCy's Matcher syntax, docs/house-style.md).
+PATTERN_KEYS = {"ORTH", "TEXT", "LOWER", "NORM", "LEMMA", "POS", "TAG", "DEP", "ENT_TYPE", "SHAPE", "LENGTH",
+                "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE",
+                "IS_STOP", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "IS_SENT_START", "OP"}
+PREDICATES = {"IN", "NOT_IN", "==", ">=", "<=", ">", "<", "!=", "REGEX"}
+
+
+def _check_patterns(value: Any) -> None:
+    """Matcher patterns written in a card: a list of patterns, each a non-empty list of token dicts."""
+    from copydesk.kinds import compile_pattern
+
+    if not isinstance(value, list):
+        raise ValueError("patterns must be a list of token patterns (each a list of {ATTR: value} mappings)")
+    for pattern in value:
+        if not isinstance(pattern, list) or not pattern or not all(isinstance(t, dict) and t for t in pattern):
+            raise ValueError(f"a pattern must be a non-empty list of token mappings, got {pattern!r}")
+        for token in pattern:
+            for key, spec in token.items():
+                if key not in PATTERN_KEYS:
+                    raise ValueError(f"unknown token attribute {key!r} in a pattern; known: "
+                                     f"{', '.join(sorted(PATTERN_KEYS))}")
+                if isinstance(spec, dict):
+                    for pred, arg in spec.items():
+                        if pred not in PREDICATES:
+                            raise ValueError(f"unknown predicate {pred!r} for {key}")
+                        if pred == "REGEX":  # the same guard as every card regex: no endless backtracking
+                            try:
+                                compile_pattern(arg)
+                            except OptionError as exc:
+                                raise ValueError(str(exc)) from None
+
+
+def _check_swap(value: Any) -> None:
+    if not value:
+        raise ValueError("swap needs at least one term: its preferred form")
+
+
+COMMON = {
+    "scope": Option("str", "narration", "whose words are judged: narration (the reporter's, quotes skipped), "
+                    "quotes, headlines, captions or all", choices=SCOPES),
+    "in_names": Option("bool", False, "also match inside a longer name (\"the Kiev Post\")"),
+}
+
+
+def _words_pattern(term: str, pos: str = "", ignorecase: bool = True) -> list[list[dict[str, Any]]]:
+    """Matcher patterns for a word or phrase: each word by its text, and the last also by its lemma, so one
+    entry covers plurals and verb forms ("utilise" finds "utilised")."""
+    words = term.split()
+    attr = "LOWER" if ignorecase else "ORTH"
+    value = (lambda w: w.lower()) if ignorecase else (lambda w: w)
+    head = [{attr: value(w)} for w in words[:-1]]
+    last = words[-1]
+    out = [head + [{attr: value(last)}], head + [{"LEMMA": {"IN": sorted({last, last.lower(), last.capitalize()})}}]]
+    if pos:
+        for pattern in out:
+            pattern[-1]["POS"] = pos
+    return out
+
+
+def card_patterns(card) -> list[tuple[int, list[list[dict[str, Any]]]]]:
+    """(entry index, Matcher patterns) for every entry of a house card."""
+    opts = card.options
+    if card.kind == "substitution":
+        return [(i, _words_pattern(term, opts["pos"], opts["ignorecase"])) for i, term in enumerate(opts["swap"])]
+    entries = [(i, _words_pattern(term, opts["pos"], opts["ignorecase"])) for i, term in enumerate(opts["tokens"])]
+    base = len(entries)
+    entries += [(base + i, [p]) for i, p in enumerate(opts["patterns"] or [])]
+    return entries
+
+
+_MATCHERS: dict[tuple, Any] = {}
+
+
+def _matcher(vocab: Any, cards: list) -> Any:
+    """One spaCy Matcher for every house card of the run (match ids "CODE\\x1fentry"), built once."""
+    key = (id(vocab), tuple((c.code, id(c.options)) for c in cards))
+    if key not in _MATCHERS:
+        from spacy.matcher import Matcher
+
+        matcher = Matcher(vocab)
+        for card in cards:
+            for i, patterns in card_patterns(card):
+                matcher.add(f"{card.code}\x1f{i}", patterns)
+        if len(_MATCHERS) > 32:
+            _MATCHERS.clear()
+        _MATCHERS[key] = matcher
+    return _MATCHERS[key]
+
+
+def house_matches(article: Article) -> dict[str, list[tuple[Block, int, Any, int, int, int]]]:
+    """Every house card's matches in the article, from one Matcher pass over each parsed piece:
+    code -> [(block, piece offset, doc, token start, token end, entry index)]."""
+    if "house_matches" in article.cache:
+        return article.cache["house_matches"]
+    cards = [c for c in article.cache.get("cards", []) if c.kind in ("substitution", "existence", "occurrence")
+             and card_patterns(c)]
+    out: dict[str, list] = {c.code: [] for c in cards}
+    if cards:
+        for block in article.blocks:
+            for offset, doc in block.docs:
+                matcher = _matcher(doc.vocab, cards)
+                strings = doc.vocab.strings
+                for match_id, start, end in matcher(doc):
+                    code, _, entry = strings[match_id].partition("\x1f")
+                    out[code].append((block, offset, doc, start, end, int(entry)))
+    for found in out.values():  # a word matched by its text and by its lemma is one match: the longest, once
+        found.sort(key=lambda m: (m[0].index, m[1], m[3], -(m[4] - m[3])))
+        kept, reach = [], None
+        for m in found:
+            place = (m[0].index, m[1], m[3])
+            if reach is not None and place[:2] == reach[:2] and m[3] < reach[2]:
+                continue
+            kept.append(m)
+            reach = (m[0].index, m[1], m[4])
+        found[:] = kept
+    article.cache["house_matches"] = out
+    return out
+
+
+def _in_scope(block: Block, scope: str) -> bool:
+    if scope == "headlines":
+        return block.kind in HEADLINE_KINDS
+    if scope == "captions":
+        return block.kind == "caption"
+    if not (block.in_body or block.kind in HEADLINE_KINDS):
+        return False  # front-matter keys, page metadata
+    if scope == "all":
+        return block.kind not in ("tags", "byline")
+    if scope == "quotes":
+        return True
+    return block.kind in NARRATION_BLOCKS
+
+
+def _name_spans(doc: Any) -> list[tuple[int, int]]:
+    from copydesk.nlp import doc_fact
+
+    return doc_fact(doc, "name_spans", lambda d: [(e.start, e.end) for e in d.ents if e.label_ in NAME_LABELS])
+
+
+def _inside_longer_name(doc: Any, start: int, end: int, title_case: bool) -> bool:
+    """The match is part of a longer name: a named entity reaching beyond it ("the Kiev Post"), or (outside a
+    title-case headline) a run of capitalised words it sits in ("the Utilise Trust")."""
+    if any(s <= start and end <= e and (s, e) != (start, end) for s, e in _name_spans(doc)):
+        return True
+    if title_case or not all(t.text[:1].isupper() for t in doc[start:end]):
+        return False
+
+    def capitalised(i: int) -> bool:
+        return 0 <= i < len(doc) and doc[i].is_alpha and doc[i].text[:1].isupper() and not doc[i].is_sent_start \
+            and doc[i].lower_ not in ("i",)
+
+    before = capitalised(start - 1) and not doc[start].is_sent_start
+    return before or capitalised(end)
+
+
+def scoped_matches(article: Article, card) -> Iterator[tuple[Block, int, int, Any, int]]:
+    """(block, start, end in block.text, matched span, entry index) for the card's matches in its scope."""
+    opts = card.options
+    story = {b.index for b in article.story_blocks()} | {b.index for b in article.blocks if not b.in_body}
+    for block, offset, doc, start, end, entry in house_matches(article).get(card.code, []):
+        if block.index not in story or not _in_scope(block, opts["scope"]):
+            continue
+        span = doc[start:end]
+        a = offset + span.start_char
+        b = offset + span.end_char
+        quoted = block.in_quote(a, b) or block.kind == "quote"
+        if opts["scope"] == "narration" and quoted or opts["scope"] == "quotes" and not quoted:
+            continue
+        if not opts["in_names"] and (_inside_longer_name(doc, start, end, _title_case(block))
+                                     or _capitalised_as_a_name(span, _entry_term(card, entry), _title_case(block))):
+            continue
+        yield block, a, b, span, entry
+
+
+def _entry_term(card, entry: int) -> str | None:
+    """The word or phrase an entry was written as in the card (None for a token pattern)."""
+    terms = list(card.options["swap"]) if card.kind == "substitution" else list(card.options["tokens"])
+    return terms[entry] if entry < len(terms) else None
+
+
+def _capitalised_as_a_name(span: Any, term: str | None, title_case: bool) -> bool:
+    """A term the card writes in lower case, found capitalised mid-sentence ("her book, Tip of the Iceberg"):
+    a title or a name, not the phrase itself."""
+    if term is None or title_case or term != term.lower() or span[0].is_sent_start:
+        return False
+    return span.text[:1].isupper()
+
+
+def _title_case(block: Block) -> bool:
+    from copydesk.voice import is_title_case
+
+    return block.kind in HEADLINE_KINDS and is_title_case(block.text)
+
+
+# -- substitution --------------------------------------------------------------------------------------------
+
+def preferred_form(found: Any, preferred: str) -> str:
+    """The preferred term in the found word's case and inflection: "Kiev's" keeps no suffix (the possessive
+    is its own token), "Utilised" becomes "Used", "emails" with swap "email -> e-mail" becomes "e-mails"."""
+    last = found[-1]
+    words = preferred.split()
+    tail = words[-1]
+    if last.lower_ != last.lemma_.lower() and last.lemma_.lower() != last.lower_.rstrip("s"):
+        tail = _inflect(tail, last.tag_)
+    elif last.tag_ in ("NNS", "NNPS") and not tail.endswith("s"):
+        tail = _inflect(tail, last.tag_)
+    text = " ".join([*words[:-1], tail])
+    original = found.text
+    if original.isupper() and len(original) > 1:
+        return text.upper()
+    if original[:1].isupper() and text[:1].islower():
+        return text[:1].upper() + text[1:]
+    return text
+
+
+def _inflect(word: str, tag: str) -> str:
+    if tag in ("NNS", "NNPS", "VBZ"):
+        if word.endswith(("s", "x", "z", "ch", "sh")):
+            return word + "es"
+        if word.endswith("y") and word[-2:-1] not in "aeiou":
+            return word[:-1] + "ies"
+        return word + "s"
+    if tag in ("VBD", "VBN"):
+        if word.endswith("e"):
+            return word + "d"
+        if word.endswith("y") and word[-2:-1] not in "aeiou":
+            return word[:-1] + "ied"
+        return word + "ed"
+    if tag == "VBG":
+        return (word[:-1] if word.endswith("e") and not word.endswith("ee") else word) + "ing"
+    return word
+
+
+@kind(
+    "substitution",
+    options={
+        "swap": Option("mapping", {}, "terms (matched by lemma, so one entry covers plurals and verb forms) "
+                       "and the preferred form of each", validate=_check_swap),
+        "pos": Option("str", "", "only where the term is this part of speech (NOUN, VERB, ADJ, PROPN...)"),
+        "ignorecase": Option("bool", True, "match the term in any case"),
+        **COMMON,
+    },
+    fields=("found", "preferred"),
+    needs_nlp=True,
+)
+def substitution(article: Article, card) -> Iterator[Finding]:
+    """A term the house writes another way: the finding suggests the preferred form, in the found word's case
+    and inflection; one-to-one swaps carry a safe replacement."""
+    terms = list(card.options["swap"])
+    for block, start, end, span, entry in scoped_matches(article, card):
+        preferred = preferred_form(span, card.options["swap"][terms[entry]])
+        if preferred == span.text:
+            continue  # already the house form ("email" with swap "e-mail -> email" and ignorecase)
+        finding = make_finding(card, article, block, start, end, confidence=card.confidence, found=span.text,
+                               preferred=preferred)
+        finding.replacement = preferred
+        yield finding
+
+
+# -- existence -----------------------------------------------------------------------------------------------
+
+@kind(
+    "existence",
+    options={
+        "tokens": Option("list[str]", [], "words and phrases the house does not use (matched by lemma)"),
+        "patterns": Option("patterns", [], "spaCy Matcher token patterns, for what a word list cannot say",
+                           validate=_check_patterns),
+        "pos": Option("str", "", "only where the (last) word is this part of speech"),
+        "ignorecase": Option("bool", True, "match the words in any case"),
+        **COMMON,
+    },
+    fields=("found",),
+    needs_nlp=True,
+)
+def existence(article: Article, card) -> Iterator[Finding]:
+    """A banned word, phrase or token pattern, in the card's scope."""
+    for block, start, end, span, _entry in scoped_matches(article, card):
+        yield make_finding(card, article, block, start, end, confidence=card.confidence, found=clip(span.text, 60))
+
+
+# -- occurrence ----------------------------------------------------------------------------------------------
+
+@kind(
+    "occurrence",
+    options={
+        "tokens": Option("list[str]", [], "what is counted: words or phrases (none: every word)"),
+        "patterns": Option("patterns", [], "what is counted, as spaCy Matcher token patterns",
+                           validate=_check_patterns),
+        "pos": Option("str", "", "only where the (last) word is this part of speech"),
+        "ignorecase": Option("bool", True, "match the words in any case"),
+        "max": Option("int", 1, "the most allowed per unit", min=0),
+        "per": Option("str", "article", "the unit counted in: article, block or sentence",
+                      choices=("article", "block", "sentence")),
+        **COMMON,
+    },
+    fields=("count", "max", "unit"),
+    needs_nlp=True,
+)
+def occurrence(article: Article, card) -> Iterator[Finding]:
+    """More than `max` of something per article, block or sentence: exclamation marks, words in a headline.
+    With nothing to count listed, words are counted, per block (also for per: article) or per sentence, and
+    the whole unit is reported once."""
+    opts = card.options
+    counted_words = not opts["tokens"] and not opts["patterns"]
+    if counted_words:
+        yield from _word_counts(article, card)
+        return
+    groups: dict[Any, list[tuple[Block, int, int]]] = {}
+    for block, start, end, span, _entry in scoped_matches(article, card):
+        unit = {"article": 0, "block": block.index, "sentence": (block.index, span.sent.start)}[opts["per"]]
+        groups.setdefault(unit, []).append((block, start, end))
+    for found in groups.values():
+        for block, start, end in found[opts["max"]:]:  # every one past the limit, where it is
+            yield make_finding(card, article, block, start, end, confidence=card.confidence, count=len(found),
+                               max=opts["max"], unit=opts["per"])
+
+
+def _word_counts(article: Article, card) -> Iterator[Finding]:
+    from copydesk.kinds.text import word_count
+
+    opts = card.options
+    story = {b.index for b in article.story_blocks()} | {b.index for b in article.blocks if not b.in_body}
+    for block in article.blocks:
+        if block.index not in story or not _in_scope(block, opts["scope"]):
+            continue
+        if opts["per"] == "sentence" and block.docs:
+            units = [(offset + s.start_char, offset + s.end_char) for offset, doc in block.docs for s in doc.sents]
+        else:
+            units = [(0, len(block.text))]
+        for start, end in units:
+            n = word_count(block.text[start:end])
+            if n > opts["max"]:
+                yield make_finding(card, article, block, start, end, confidence=card.confidence, count=n,
+                                   max=opts["max"], unit="words")

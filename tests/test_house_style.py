@@ -1,0 +1,223 @@
+"""House style (issue 20, first part): styles as folders of cards, the substitution, existence and occurrence
+kinds with scopes, one Matcher pass for every house rule, safe replacements, and `copydesk test-rules`.
+Every draft here is written for these tests; people and places are invented."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import run_cli, write
+
+def _linter(tmp_path, extra: str = ""):
+    from copydesk import api
+
+    config = write(tmp_path / ".copydesk.toml", 'styles = ["newsroom-basic"]\nselect = ["newsroom-basic"]\n' + extra)
+    return api.Linter(config)
+
+
+def _codes(result) -> list[str]:
+    return [f.code for f in result.findings]
+
+
+@pytest.mark.parametrize("code, narration, quoted, named", [
+    # substitution
+    ("NRB001", "The trade mission returns from Kiev on Thursday.",
+     "\"We leave Kiev on Thursday,\" the trade envoy said.",
+     "The trade envoy gave an interview to the Kiev Post on Thursday."),
+    ("NRB002", "The harbour board utilised two tugs to free the ferry.",
+     "\"We utilised two tugs,\" the harbour master said.",
+     "The ferry sailed past the Utilise Trust building on the quay."),
+    # existence, by word list and by token pattern
+    ("NRB020", "The closures are the tip of the iceberg for rural bus routes.",
+     "\"It is the tip of the iceberg,\" said Dara Penhallow, who runs the bus users' group.",
+     "Penhallow's book, Tip of the Iceberg, came out in May."),
+    ("NRB023", "The lighthouse keeper's cottage is a very unique survivor of the 1850s.",
+     "\"It is a very unique building,\" said the keeper, Ilse Maron.",
+     "The cottage hosts the Very Unique Festival every August."),
+])
+def test_each_kind_flags_narration_and_skips_quotes_and_names(tmp_path, code, narration, quoted, named):
+    linter = _linter(tmp_path)
+    path = str(tmp_path / "draft.txt")
+    assert code in _codes(linter.check_text(narration, path))
+    assert code not in _codes(linter.check_text(quoted, path))
+    assert code not in _codes(linter.check_text(named, path))
+
+
+def test_occurrence_counts_in_its_scope(tmp_path):
+    linter = _linter(tmp_path)
+    path = str(tmp_path / "draft.md")
+    shouting = "# Ferry returns\n\nThe ferry is back! Queues formed at dawn! The cafe sold out!\n"
+    found = [f for f in linter.check_text(shouting, path).findings if f.code == "NRB030"]
+    assert [(f.line, f.column) for f in found] == [(3, 41), (3, 60)]  # the second and third, where they are
+    assert found[0].message == "3 exclamation marks in this article: the house allows 1."
+    quoted = "# Ferry returns\n\n\"Hooray!\" shouted one passenger. \"At last!\" said another. The ferry is back!\n"
+    assert "NRB030" not in _codes(linter.check_text(quoted, path))
+    long_head = "# " + " ".join(["word"] * 16) + "\n\nThe ferry is back.\n"
+    assert "NRB031" in _codes(linter.check_text(long_head, path))
+    assert "NRB025" in _codes(linter.check_text("# The ferry is back!\n\nIt sailed at six.\n", path))
+    assert "NRB025" not in _codes(linter.check_text("# The ferry is back\n\nIt sailed at six!\n", path))
+
+
+def test_substitution_keeps_case_and_inflection(tmp_path):
+    from copydesk import api
+
+    write(tmp_path / ".copydesk.toml", 'styles = ["newsroom-basic"]\nselect = ["NRB002", "NRB010", "NRB001"]\n')
+    linter = api.Linter(tmp_path / ".copydesk.toml")
+    if True:
+        cases = {
+            "Utilising the spare ferry, the board kept the timetable.": "Using",
+            "The board has utilised the spare ferry all winter.": "used",
+            "Three firemen stood by on the quay.": "firefighters",
+            "Flights to KIEV resume on Monday, the airline said.": "KYIV",
+        }
+        for text, expected in cases.items():
+            found = [f for f in linter.check_text(text, "t.txt").findings if f.replacement]
+            assert found and found[0].replacement == expected, (text, found)
+
+
+def test_safe_replacement_fix_applied_and_rechecked(tmp_path):
+    write(tmp_path / ".copydesk.toml", 'styles = ["newsroom-basic"]\n')
+    draft = write(tmp_path / "mission.md", "# Mission returns\n\nThe firemen utilised the old pier while Kiev "
+                                           "waited for news.\n\nThe envoy read the Kiev Post on the quay.\n")
+    diff = run_cli("check", "--diff", "mission.md", cwd=tmp_path)
+    assert diff.returncode == 1 and b"+The firefighters used the old pier while Kyiv waited" in diff.stdout
+    fixed = run_cli("check", "--fix", "--format", "json", "mission.md", cwd=tmp_path)
+    assert b"fixed 3 defect(s)" in fixed.stderr
+    text = draft.read_text()
+    assert "The firefighters used the old pier while Kyiv waited for news." in text
+    assert "the Kiev Post" in text  # a name is left alone
+    report = json.loads(fixed.stdout)
+    assert not [f for f in report["files"][0]["findings"] if f["code"] in ("NRB001", "NRB002", "NRB010")]
+    again = run_cli("check", "--fix", "mission.md", cwd=tmp_path)
+    assert b"fixed" not in again.stderr and draft.read_text() == text
+
+
+def test_styles_are_selected_by_name_and_off_unless_configured(tmp_path):
+    text = "The firemen utilised the old pier.\n"
+    write(tmp_path / "plain" / "d.txt", text)
+    plain = run_cli("check", "--format", "json", "plain/d.txt", cwd=tmp_path)
+    assert not [f for f in json.loads(plain.stdout)["files"][0]["findings"] if f["code"].startswith("NRB")]
+    write(tmp_path / "house" / ".copydesk.toml", 'styles = ["newsroom-basic"]\nselect = ["newsroom-basic"]\n')
+    write(tmp_path / "house" / "d.txt", text)
+    house = run_cli("check", "--format", "json", "house/d.txt", cwd=tmp_path)
+    codes = {f["code"] for f in json.loads(house.stdout)["files"][0]["findings"]}
+    assert codes == {"NRB002", "NRB010"}
+    bad = write(tmp_path / "bad" / ".copydesk.toml", 'styles = ["no-such-style"]\n')
+    write(tmp_path / "bad" / "d.txt", text)
+    proc = run_cli("check", "bad/d.txt", cwd=tmp_path)
+    assert proc.returncode == 2 and b"no-such-style" in proc.stderr and bad.exists()
+
+
+def test_a_newsrooms_own_style_folder_and_test_rules(tmp_path):
+    style = tmp_path / "house"
+    write(style / "style.yaml", "name: gazette\nversion: '1'\nlicence: CC0\ndescription: The Gazette's own.\n")
+    write(style / "GAZ001-harbour-master.yaml", """code: GAZ001
+name: harbour-master
+category: style
+kind: substitution
+severity: warning
+message: "The Gazette writes “{preferred}”, not “{found}”."
+why: The port's own title for the post.
+options:
+  swap: {harbourmaster: harbour master}
+examples:
+  fail: ["The harbourmaster closed the slipway on Monday."]
+  pass: ["The harbour master closed the slipway on Monday."]
+""")
+    ok = run_cli("test-rules", str(style), cwd=tmp_path)
+    assert ok.returncode == 0 and b"2 of 2 examples of 1 rule(s)" in ok.stdout
+    listed = run_cli("rules", "--style", str(style), "--format", "json", cwd=tmp_path)
+    assert [r["code"] for r in json.loads(listed.stdout)] == ["GAZ001"]
+    assert json.loads(listed.stdout)[0]["style"] == "gazette"
+    write(style / "GAZ002-wrong.yaml", (style / "GAZ001-harbour-master.yaml").read_text()
+          .replace("GAZ001", "GAZ002").replace("harbour-master", "quay-wrong")
+          .replace('fail: ["The harbourmaster', 'fail: ["The quay'))
+    failing = run_cli("test-rules", str(style), cwd=tmp_path)
+    assert failing.returncode == 1 and b"FAIL GAZ002 quay-wrong fail example 1" in failing.stdout
+    (style / "GAZ002-wrong.yaml").unlink()
+    write(tmp_path / ".copydesk.toml", 'styles = ["house"]\nselect = ["gazette"]\n')
+    write(tmp_path / "d.txt", "The harbourmaster closed the slipway.\n")
+    report = json.loads(run_cli("check", "--format", "json", "d.txt", cwd=tmp_path).stdout)
+    assert [f["code"] for f in report["files"][0]["findings"]] == ["GAZ001"]
+    explained = run_cli("explain", "GAZ001", cwd=tmp_path)
+    assert explained.returncode == 2  # outside a config that loads the style, the rule is unknown
+
+
+@pytest.mark.parametrize("broken, said", [
+    ("options:\n  patterns: [[{NOPE: x}]]\n", b"unknown token attribute 'NOPE'"),
+    ("options:\n  patterns: [[{LOWER: {REGEX: '(a+)+$'}}]]\n", b"could backtrack forever"),
+    ("options:\n  swap: {}\n", b"swap needs at least one term"),
+    ("options:\n  scope: everywhere\n", b"expected one of narration"),
+])
+def test_broken_house_cards_are_one_line_errors(tmp_path, broken, said):
+    kind = "substitution" if "swap" in broken else "existence"
+    base = f"""code: GAZ001
+name: broken-card
+category: style
+kind: {kind}
+severity: warning
+message: "Found."
+why: A broken card.
+examples:
+  fail: ["x"]
+  pass: ["y"]
+"""
+    if kind == "existence" and "patterns" not in broken:
+        broken += "  tokens: [quay]\n"
+    if kind == "substitution" and "swap" not in broken:
+        broken += "  swap: {a: b}\n"
+    write(tmp_path / "house" / "style.yaml", "name: gazette\n")
+    write(tmp_path / "house" / "GAZ001-broken-card.yaml", base + broken)
+    proc = run_cli("test-rules", "house", cwd=tmp_path)
+    assert proc.returncode == 2 and said in proc.stderr and b"Traceback" not in proc.stderr, proc.stderr
+
+
+def test_a_house_card_may_not_take_a_built_in_prefix(tmp_path):
+    from copydesk.registry import RegistryError, load_cards
+
+    write(tmp_path / "house" / "DUP901-mine.yaml", """code: DUP901
+name: mine
+category: style
+kind: existence
+severity: warning
+message: "Found."
+why: Mine.
+options: {tokens: [quay]}
+examples: {fail: ["The quay."], pass: ["The pier."]}
+""")
+    with pytest.raises(RegistryError, match="built-in category's prefix"):
+        load_cards([tmp_path / "house"])
+
+
+def test_one_matcher_pass_serves_every_house_rule(tmp_path, monkeypatch):
+    """All house cards of a run share one Matcher, run once per parsed piece, not once per rule."""
+    from copydesk.kinds import house
+
+    calls = []
+    real = house._matcher
+
+    def counting(vocab, cards):
+        matcher = real(vocab, cards)
+        calls.append(len(cards))
+        return matcher
+
+    monkeypatch.setattr(house, "_matcher", counting)
+    linter = _linter(tmp_path)
+    text = "The firemen utilised the pier.\n\nIt was the tip of the iceberg!\n\nThe cafe sold out!\n"
+    result = linter.check_text(text, str(tmp_path / "d.txt"))
+    assert {"NRB002", "NRB010", "NRB020", "NRB030"} <= set(_codes(result))
+    # Three paragraphs, each matched once for the 21 cards with something to match (the 22nd counts words).
+    assert len(calls) == 3 and set(calls) == {21}
+
+
+def test_shipped_style_examples_pass():
+    from copydesk.registry import default_styles_dir, load_registry
+    from copydesk.selftest import run_examples
+
+    registry = load_registry((str(default_styles_dir() / "newsroom-basic"),))
+    cards = [c for c in registry.cards if c.style == "newsroom-basic"]
+    assert len(cards) >= 20 and {c.kind for c in cards} == {"substitution", "existence", "occurrence"}
+    failed = [r for r in run_examples(registry, cards) if not r.ok]
+    assert failed == []
