@@ -221,3 +221,13 @@ def test_shipped_style_examples_pass():
     assert len(cards) >= 20 and {c.kind for c in cards} == {"substitution", "existence", "occurrence"}
     failed = [r for r in run_examples(registry, cards) if not r.ok]
     assert failed == []
+
+
+def test_an_interviews_answers_are_speech(tmp_path):
+    linter = _linter(tmp_path)
+    path = str(tmp_path / "interview.md")
+    qa = ("# Ten questions for the harbour master\n\nQ: How was your first winter? Congratulations on the award!!\n\n"
+          "A: Exhausting! We utilised every tug we had! Then the storm came!\n")
+    found = [(f.code, f.line) for f in linter.check_text(qa, path).findings]
+    assert ("NRB030", 3) in found  # the interviewer's second mark
+    assert not [x for x in found if x[1] == 5]  # the answer is the harbour master's speech

@@ -9,6 +9,7 @@ each card then reads its own matches. A card's `scope` says whose words it judge
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from copydesk.document import Article, Block
@@ -65,66 +66,121 @@ COMMON = {
 }
 
 
-def _words_pattern(term: str, pos: str = "", ignorecase: bool = True) -> list[list[dict[str, Any]]]:
-    """Matcher patterns for a word or phrase: each word by its text, and the last also by its lemma, so one
-    entry covers plurals and verb forms ("utilise" finds "utilised")."""
-    words = term.split()
-    attr = "LOWER" if ignorecase else "ORTH"
-    value = (lambda w: w.lower()) if ignorecase else (lambda w: w)
-    head = [{attr: value(w)} for w in words[:-1]]
-    last = words[-1]
-    out = [head + [{attr: value(last)}], head + [{"LEMMA": {"IN": sorted({last, last.lower(), last.capitalize()})}}]]
-    if pos:
-        for pattern in out:
-            pattern[-1]["POS"] = pos
-    return out
-
-
-def card_patterns(card) -> list[tuple[int, list[list[dict[str, Any]]]]]:
-    """(entry index, Matcher patterns) for every entry of a house card."""
+def card_terms(card) -> list[tuple[int, str]]:
+    """(entry index, word or phrase) for a card's listed terms (its swap table or its tokens)."""
     opts = card.options
+    terms = list(opts["swap"]) if card.kind == "substitution" else list(opts["tokens"])
+    return list(enumerate(terms))
+
+
+def card_patterns(card) -> list[tuple[int, list[dict[str, Any]]]]:
+    """(entry index, Matcher pattern) for a card's token patterns, numbered after its terms."""
     if card.kind == "substitution":
-        return [(i, _words_pattern(term, opts["pos"], opts["ignorecase"])) for i, term in enumerate(opts["swap"])]
-    entries = [(i, _words_pattern(term, opts["pos"], opts["ignorecase"])) for i, term in enumerate(opts["tokens"])]
-    base = len(entries)
-    entries += [(base + i, [p]) for i, p in enumerate(opts["patterns"] or [])]
-    return entries
+        return []
+    base = len(card.options["tokens"])
+    return [(base + i, p) for i, p in enumerate(card.options["patterns"] or [])]
+
+
+class HouseMatcher:
+    """Every house card of a run in a few matchers, each run once per parsed piece: PhraseMatchers on lower-case
+    text (exact text, for a case-sensitive card) and on lemmas for the listed words and phrases (a hash lookup
+    per token, however many terms), and one token Matcher for the cards' own patterns. Match keys are
+    "CODE<US>entry" (US: the unit separator, \x1f)."""
+
+    def __init__(self, vocab: Any, cards: list):
+        import spacy
+        from spacy.matcher import Matcher, PhraseMatcher
+        from spacy.tokens import Doc
+
+        tokenizer = spacy.blank("en", vocab=vocab).tokenizer  # the English tokenizer rules, for the terms
+        self.matchers = {"lower": PhraseMatcher(vocab, attr="LOWER"), "exact": PhraseMatcher(vocab, attr="ORTH"),
+                         "lemma": PhraseMatcher(vocab, attr="LEMMA"), "tokens": Matcher(vocab)}
+        self.used: set[str] = set()
+        self.pos: dict[str, str] = {}
+        # Token patterns whose first token is a literal word, by that word (lower case, or ("lemma", word)).
+        self.buckets: dict[Any, Any] = {}
+        for card in cards:
+            opts = card.options
+            for i, term in card_terms(card):
+                key = f"{card.code}\x1f{i}"
+                words = [t.text for t in tokenizer(term)]
+                if opts["pos"]:
+                    self.pos[key] = opts["pos"]
+                by_text = "lower" if opts["ignorecase"] else "exact"
+                self.matchers[by_text].add(key, [Doc(vocab, words=words)])
+                # By lemma: the words as written, lower-cased and capitalised (spaCy keeps a proper noun's case
+                # in its lemma), so "utilise" finds "utilised" and "Kiev" finds "Kiev".
+                variants = {tuple(words), tuple(w.lower() for w in words), tuple(w.capitalize() for w in words)}
+                self.matchers["lemma"].add(key, [Doc(vocab, words=list(v), lemmas=list(v)) for v in sorted(variants)])
+                self.used |= {by_text, "lemma"}
+            for i, pattern in card_patterns(card):
+                key = f"{card.code}\x1f{i}"
+                literal = _first_literal(pattern)
+                if literal is None:
+                    self.matchers["tokens"].add(key, [pattern])
+                    self.used.add("tokens")
+                else:  # run only on a piece that has this first word (a set lookup, not a pass per pattern)
+                    self.buckets.setdefault(literal, Matcher(vocab)).add(key, [pattern])
+                if opts["pos"]:
+                    self.pos[key] = opts["pos"]
+
+    def __call__(self, doc: Any) -> list[tuple[str, int, int]]:
+        strings = doc.vocab.strings
+        out = []
+        runs = [self.matchers[name] for name in sorted(self.used)]
+        if self.buckets:
+            present = {t.lower_ for t in doc} | {("lemma", t.lemma_.lower()) for t in doc}
+            runs += [self.buckets[w] for w in present & self.buckets.keys()]
+        for matcher in runs:
+            for match_id, start, end in matcher(doc):
+                key = strings[match_id]
+                pos = self.pos.get(key)
+                if pos and doc[end - 1].pos_ != pos:
+                    continue
+                out.append((key, start, end))
+        return out
+
+
+def _first_literal(pattern: list[dict[str, Any]]) -> Any:
+    """The word a pattern's first token must be, when it names one exactly and is not optional: its lower case
+    (for LOWER, ORTH and TEXT) or ("lemma", lower case); None otherwise."""
+    first = pattern[0]
+    if first.get("OP") not in (None, "+"):  # optional, repeated from zero, or negated: no word is certain
+        return None
+    for attr in ("LOWER", "ORTH", "TEXT"):
+        if isinstance(first.get(attr), str):
+            return first[attr].lower()
+    if isinstance(first.get("LEMMA"), str):
+        return ("lemma", first["LEMMA"].lower())
+    return None
 
 
 _MATCHERS: dict[tuple, Any] = {}
 
 
 def _matcher(vocab: Any, cards: list) -> Any:
-    """One spaCy Matcher for every house card of the run (match ids "CODE\\x1fentry"), built once."""
+    """The HouseMatcher for every house card of the run, built once per set of cards."""
     key = (id(vocab), tuple((c.code, id(c.options)) for c in cards))
     if key not in _MATCHERS:
-        from spacy.matcher import Matcher
-
-        matcher = Matcher(vocab)
-        for card in cards:
-            for i, patterns in card_patterns(card):
-                matcher.add(f"{card.code}\x1f{i}", patterns)
         if len(_MATCHERS) > 32:
             _MATCHERS.clear()
-        _MATCHERS[key] = matcher
+        _MATCHERS[key] = HouseMatcher(vocab, cards)
     return _MATCHERS[key]
 
 
 def house_matches(article: Article) -> dict[str, list[tuple[Block, int, Any, int, int, int]]]:
-    """Every house card's matches in the article, from one Matcher pass over each parsed piece:
+    """Every house card's matches in the article, from one pass of the HouseMatcher over each parsed piece:
     code -> [(block, piece offset, doc, token start, token end, entry index)]."""
     if "house_matches" in article.cache:
         return article.cache["house_matches"]
-    cards = [c for c in article.cache.get("cards", []) if c.kind in ("substitution", "existence", "occurrence")
-             and card_patterns(c)]
+    cards = [c for c in article.cache.get("cards", []) if c.kind in HOUSE_KINDS
+             and (card_terms(c) or card_patterns(c))]
     out: dict[str, list] = {c.code: [] for c in cards}
     if cards:
         for block in article.blocks:
             for offset, doc in block.docs:
-                matcher = _matcher(doc.vocab, cards)
-                strings = doc.vocab.strings
-                for match_id, start, end in matcher(doc):
-                    code, _, entry = strings[match_id].partition("\x1f")
+                for key, start, end in _matcher(doc.vocab, cards)(doc):
+                    code, _, entry = key.partition("\x1f")
                     out[code].append((block, offset, doc, start, end, int(entry)))
     for found in out.values():  # a word matched by its text and by its lemma is one match: the longest, once
         found.sort(key=lambda m: (m[0].index, m[1], m[3], -(m[4] - m[3])))
@@ -179,20 +235,39 @@ def _inside_longer_name(doc: Any, start: int, end: int, title_case: bool) -> boo
 def scoped_matches(article: Article, card) -> Iterator[tuple[Block, int, int, Any, int]]:
     """(block, start, end in block.text, matched span, entry index) for the card's matches in its scope."""
     opts = card.options
-    story = {b.index for b in article.story_blocks()} | {b.index for b in article.blocks if not b.in_body}
-    for block, offset, doc, start, end, entry in house_matches(article).get(card.code, []):
+    found = house_matches(article).get(card.code)
+    if not found:
+        return
+    story = _story(article)
+    for block, offset, doc, start, end, entry in found:
         if block.index not in story or not _in_scope(block, opts["scope"]):
             continue
         span = doc[start:end]
         a = offset + span.start_char
         b = offset + span.end_char
-        quoted = block.in_quote(a, b) or block.kind == "quote"
+        quoted = block.in_quote(a, b) or block.kind == "quote" or _answer(block)
         if opts["scope"] == "narration" and quoted or opts["scope"] == "quotes" and not quoted:
             continue
         if not opts["in_names"] and (_inside_longer_name(doc, start, end, _title_case(block))
                                      or _capitalised_as_a_name(span, _entry_term(card, entry), _title_case(block))):
             continue
         yield block, a, b, span, entry
+
+
+_ANSWER = re.compile(r"^\s*(?:\*\*)?A(?:nswer)?\s*[:.]\s")
+
+
+def _story(article: Article) -> set[int]:
+    """Indexes of the blocks house rules read: the story (not a saved page's furniture) and the metadata."""
+    if "house_story" not in article.cache:
+        article.cache["house_story"] = ({b.index for b in article.story_blocks()}
+                                        | {b.index for b in article.blocks if not b.in_body})
+    return article.cache["house_story"]
+
+
+def _answer(block: Block) -> bool:
+    """An interview's answer ("A: We are moving ..."): the interviewee's words, speech without quotation marks."""
+    return bool(_ANSWER.match(block.text))
 
 
 def _entry_term(card, entry: int) -> str | None:
@@ -342,7 +417,7 @@ def _word_counts(article: Article, card) -> Iterator[Finding]:
     from copydesk.kinds.text import word_count
 
     opts = card.options
-    story = {b.index for b in article.story_blocks()} | {b.index for b in article.blocks if not b.in_body}
+    story = _story(article)
     for block in article.blocks:
         if block.index not in story or not _in_scope(block, opts["scope"]):
             continue
