@@ -110,7 +110,7 @@ def test_styles_are_selected_by_name_and_off_unless_configured(tmp_path):
     assert proc.returncode == 2 and b"no-such-style" in proc.stderr and bad.exists()
 
 
-def test_a_newsrooms_own_style_folder_and_test_rules(tmp_path):
+def test_a_newsrooms_own_style_folder_and_test_rules(tmp_path, tmp_path_factory):
     style = tmp_path / "house"
     write(style / "style.yaml", "name: gazette\nversion: '1'\nlicence: CC0\ndescription: The Gazette's own.\n")
     write(style / "GAZ001-harbour-master.yaml", """code: GAZ001
@@ -141,8 +141,11 @@ examples:
     write(tmp_path / "d.txt", "The harbourmaster closed the slipway.\n")
     report = json.loads(run_cli("check", "--format", "json", "d.txt", cwd=tmp_path).stdout)
     assert [f["code"] for f in report["files"][0]["findings"]] == ["GAZ001"]
-    explained = run_cli("explain", "GAZ001", cwd=tmp_path)
-    assert explained.returncode == 2  # outside a config that loads the style, the rule is unknown
+    explained = run_cli("explain", "GAZ001", cwd=tmp_path)  # the working folder's config loads the style
+    assert explained.returncode == 0 and explained.stdout.startswith(b"# GAZ001 harbour-master")
+    bare = tmp_path_factory.mktemp("no-config")
+    elsewhere = run_cli("explain", "GAZ001", cwd=bare)  # no config there: an unknown rule
+    assert elsewhere.returncode == 2 and b"unknown rule" in elsewhere.stderr
 
 
 @pytest.mark.parametrize("broken, said", [

@@ -120,6 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--style", metavar="NAME|DIR", help="list one style's rules (a shipped style's name or a "
                        "folder of cards with a style.yaml)")
 
+    vale = sub.add_parser("import-vale", help="convert a Vale style into a copydesk style",
+                          description="Convert the checks of a Vale style folder (STYLE_DIR holds Style/*.yml) into "
+                                      "rule cards under OUT_DIR, with a style.yaml and an import-report.txt listing "
+                                      "the checks that could not be converted and why.")
+    vale.add_argument("style_dir", metavar="STYLE_DIR")
+    vale.add_argument("out_dir", metavar="OUT_DIR")
+    vale.add_argument("--voice-aware", action="store_true",
+                      help="skip quoted speech in every converted check (Vale matches inside quotations too)")
+
     test_rules = sub.add_parser("test-rules", help="run a style's card examples as tests (for a newsroom's CI)",
                                 description="Check every fail and pass example of the cards in each folder: a fail "
                                             "example must be flagged by its card, a pass example must not be.")
@@ -190,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_baseline(args)
         if args.command == "archive":
             return cmd_archive(args)
+        if args.command == "import-vale":
+            return cmd_import_vale(args)
         if args.command == "test-rules":
             return cmd_test_rules(args)
         if args.command == "serve":
@@ -489,6 +500,23 @@ def _style_dirs(values: list[str]) -> list[str]:
         raise UsageError(str(exc).replace("'styles' names", "no style")) from None
 
 
+def cmd_import_vale(args) -> int:
+    from copydesk.vale_import import ImportError_, import_style
+
+    try:
+        result = import_style(args.style_dir, args.out_dir, voice_aware=args.voice_aware)
+    except ImportError_ as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write to {args.out_dir}: {(exc.strerror or str(exc)).lower()}") from None
+    for check, reason in result.skipped:
+        print(f"not converted: {check}: {reason}")
+    total = len(result.converted) + len(result.skipped)
+    print(f"copydesk: converted {len(result.converted)} of {total} checks of {result.style} into {args.out_dir} "
+          f"(style {result.style!r}; report in {Path(args.out_dir) / 'import-report.txt'})")
+    return EXIT_OK
+
+
 def cmd_test_rules(args) -> int:
     from copydesk.registry import load_registry
     from copydesk.selftest import run_examples
@@ -542,9 +570,13 @@ def cmd_rules(args) -> int:
 
 
 def cmd_explain(args) -> int:
+    from copydesk.config import find_config_file, read_config_file
     from copydesk.registry import load_registry
 
-    registry = load_registry()
+    # The rules the working folder's config loads: copydesk's own, and its styles and extra cards.
+    config = find_config_file(Path.cwd() / "draft.md")
+    settings = read_config_file(config) if config else None
+    registry = load_registry(tuple(settings.extend_rules) + tuple(settings.styles)) if settings else load_registry()
     card = registry.lookup(args.rule)
     if card is None:
         raise UsageError(f"unknown rule {args.rule!r} (see copydesk rules)")

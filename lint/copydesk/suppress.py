@@ -34,11 +34,14 @@ class Directive:
     unknown: list[str] = field(default_factory=list)
     applies: bool = True  # False when every rule it names is deselected, so "unused" means nothing
     used: bool = False
+    codes: set[str] = field(default_factory=set)  # the codes its names resolve to (a style, a Vale Style.Check)
 
     def matches(self, finding: Finding) -> bool:
         if not (self.scope[0] <= finding.line <= self.scope[1]):
             return False
         if not self.names:
+            return True
+        if finding.code in self.codes:
             return True
         keys = {finding.code.upper(), finding.rule.lower(), finding.category.lower()}
         return any(n.upper() in keys or n.lower() in keys for n in self.names)
@@ -77,6 +80,7 @@ def parse_directives(article: Article, registry, selected_codes: set[str]) -> li
                 d.unknown.append(name)
             else:
                 known.extend(cards)
+                d.codes.update(c.code for c in cards)
         if names and known and not any(c.code in selected_codes for c in known):
             d.applies = False
         found.append(d)

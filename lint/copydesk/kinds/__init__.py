@@ -178,6 +178,6 @@ def _coerce(opt: Option, value: Any) -> Any:
 def load_kinds() -> dict[str, Kind]:
     """Import every kind module so each registers itself."""
     from copydesk.kinds import (boilerplate, consistency, duplicate, grammar, house, meta, neutrality,  # noqa: F401
-                                readability, relevance, sourcing, structure)
+                                readability, relevance, sourcing, structure, vale)
 
     return KINDS

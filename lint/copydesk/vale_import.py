@@ -1,0 +1,172 @@
+"""`copydesk import-vale STYLE_DIR OUT_DIR`: a Vale style converted into a copydesk style (docs/house-style.md).
+
+Each Vale check (a YAML file with `extends: existence | substitution | ...`) becomes a rule card of category
+`style` that keeps the check's name (`Style.Check`, usable in select, ignore and suppression comments), its
+message (Vale's %s become the card's fields), its level and its scope. Checks that cannot be converted are
+listed, each with its reason, on the output and in OUT_DIR/import-report.txt.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LEVELS = {"error": "error", "warning": "warning", "suggestion": "info"}
+CONVERTED = ("existence", "substitution")
+# Vale keys each converted kind understands; any other key makes the check unconvertible (its meaning would
+# be lost), except those that only describe the check.
+DESCRIPTIVE = {"extends", "message", "link", "level", "description", "action", "scope", "ignorecase", "nonword",
+               "code", "vocab"}
+KEYS = {"existence": DESCRIPTIVE | {"tokens", "raw", "exceptions", "append"},
+        "substitution": DESCRIPTIVE | {"swap", "exceptions"}}
+SCOPES = {"text": "text", "heading": "heading", "paragraph": "text", "sentence": "text", "list": "list",
+          "raw": None, "summary": "text"}
+
+
+class ImportError_(Exception):
+    """The style folder cannot be read; one line for the user."""
+
+
+@dataclass
+class ImportResult:
+    style: str
+    converted: list[str] = field(default_factory=list)  # Style.Check
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (Style.Check, reason)
+    written: list[Path] = field(default_factory=list)
+
+
+def _slug(name: str) -> str:
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name) or [name]
+    return "-".join(w.lower() for w in words)
+
+
+def _prefix(style: str) -> str:
+    from copydesk.registry import BUILT_IN_PREFIXES
+
+    letters = re.sub(r"[^A-Za-z]", "", style).upper() + "XXX"
+    prefix = letters[:3]
+    if prefix in BUILT_IN_PREFIXES:
+        prefix = "V" + letters[:2]
+    return prefix
+
+
+def _message(message: str, kind: str) -> str:
+    """Vale's printf-style message as a card template: %s in order become the kind's fields."""
+    fields = ["match"] if kind == "existence" else ["expected", "observed"]
+    message = message.replace("{", "{{").replace("}", "}}")
+    out, n = [], 0
+    for part in re.split(r"(%s)", message):
+        if part == "%s":
+            out.append("{" + fields[min(n, len(fields) - 1)] + "}")
+            n += 1
+        else:
+            out.append(part)
+    return "".join(out).strip() or "Vale check."
+
+
+def convert_check(style: str, name: str, data: Any, voice_aware: bool = False) -> tuple[dict | None, str | None]:
+    """(card without code, None) or (None, the reason it cannot be converted)."""
+    if not isinstance(data, dict):
+        return None, "not a YAML mapping"
+    extends = data.get("extends")
+    if extends not in CONVERTED:
+        return None, f"extends {extends!r}: not converted yet (existence and substitution are)"
+    unknown = sorted(set(data) - KEYS[extends])
+    if unknown:
+        return None, f"uses {', '.join(unknown)}, which the converter does not translate"
+    scope = data.get("scope", "text")
+    scope = scope[0] if isinstance(scope, list) and len(scope) == 1 else scope
+    if not isinstance(scope, str) or SCOPES.get(scope) is None:
+        return None, f"scope {scope!r} has no copydesk counterpart"
+    if data.get("code"):
+        return None, "checks source code (code: true)"
+    scoped = SCOPES[scope]
+    if voice_aware and scoped == "text":
+        scoped = "narration"  # copydesk's voice awareness: quoted speech is the speaker's, not the writer's
+    options: dict[str, Any] = {"origin": f"{style}.{name}", "scope": scoped,
+                               "ignorecase": bool(data.get("ignorecase", False)),
+                               "nonword": bool(data.get("nonword", False))}
+    if extends == "existence":
+        tokens = [str(t) for t in (data.get("tokens") or [])]
+        raw = [str(t) for t in (data.get("raw") or [])]
+        if not tokens and not raw:
+            return None, "no tokens and no raw pattern"
+        if data.get("append"):
+            return None, "append: true (extends another check's tokens)"
+        options.update(tokens=tokens, raw=raw, exceptions=[str(e) for e in (data.get("exceptions") or [])])
+    else:
+        swap = data.get("swap")
+        if not isinstance(swap, dict) or not swap:
+            return None, "no swap table"
+        if data.get("exceptions"):
+            return None, "substitution exceptions are not translated"
+        options["swap"] = {str(k): str(v) for k, v in swap.items()}
+    for value in options.get("tokens", []) + options.get("raw", []) + list(options.get("swap", {})):
+        try:
+            re.compile(value)
+        except re.error as exc:
+            return None, f"the pattern {value!r} is not one Python's re reads ({exc})"
+    why = str(data.get("description") or "").strip() or f"Converted from the Vale check {style}.{name}."
+    if data.get("link"):
+        why += f" See {data['link']}."
+    card = {"name": f"{_slug(style)}-{_slug(name)}", "category": "style", "kind": f"vale_{extends}",
+            "severity": LEVELS.get(str(data.get("level", "suggestion")), "info"),
+            "message": _message(str(data.get("message", "")), extends), "why": why, "options": options}
+    return card, None
+
+
+def import_style(style_dir: str | Path, out_dir: str | Path, voice_aware: bool = False) -> ImportResult:
+    """Convert every check of a Vale style folder into cards under out_dir (with a style.yaml and a report).
+    voice_aware: every text-scoped check skips quoted speech, as copydesk's own rules do; by default a converted
+    check matches where Vale's does, quotations included."""
+    from copydesk.kinds import OptionError
+    from copydesk.kinds.vale import vale_regex
+
+    src = Path(style_dir)
+    if not src.is_dir():
+        raise ImportError_(f"{src}: not a folder of Vale checks")
+    checks = sorted(p for p in src.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+    if not checks:
+        raise ImportError_(f"{src}: no Vale checks (*.yml) in it")
+    style = src.name
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    result = ImportResult(style)
+    prefix = _prefix(style)
+    number = 0
+    for path in checks:
+        name = path.stem
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            result.skipped.append((f"{style}.{name}", f"not valid YAML: {str(exc).splitlines()[0]}"))
+            continue
+        card, reason = convert_check(style, name, data, voice_aware)
+        if card is not None and card["kind"] == "vale_existence":
+            try:
+                vale_regex(card["options"]["tokens"], card["options"]["ignorecase"], card["options"]["nonword"],
+                           card["options"]["raw"])
+            except OptionError as exc:
+                card, reason = None, str(exc)
+        if card is None:
+            result.skipped.append((f"{style}.{name}", reason or "unknown"))
+            continue
+        number += 1
+        card = {"code": f"{prefix}{number:03}", **card}
+        target = out / f"{card['code']}-{card['name']}.yaml"
+        target.write_text(yaml.safe_dump(card, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
+        result.converted.append(f"{style}.{name}")
+        result.written.append(target)
+    (out / "style.yaml").write_text(yaml.safe_dump({"name": style, "version": "imported",
+                                                    "licence": "see the Vale style's own licence",
+                                                    "description": f"Converted from the Vale style {style} by "
+                                                                   f"copydesk import-vale."}), encoding="utf-8")
+    report = [f"# copydesk import-vale {src} -> {out}",
+              f"converted {len(result.converted)} of {len(result.converted) + len(result.skipped)} checks"]
+    report += [f"not converted: {check}: {reason}" for check, reason in result.skipped]
+    (out / "import-report.txt").write_text("\n".join(report) + "\n", encoding="utf-8")
+    return result
