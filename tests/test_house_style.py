@@ -221,7 +221,8 @@ def test_shipped_style_examples_pass():
 
     registry = load_registry((str(default_styles_dir() / "newsroom-basic"),))
     cards = [c for c in registry.cards if c.style == "newsroom-basic"]
-    assert len(cards) >= 20 and {c.kind for c in cards} == {"substitution", "existence", "occurrence"}
+    assert len(cards) >= 25
+    assert {c.kind for c in cards} == {"substitution", "existence", "occurrence", "capitalization", "number_style"}
     failed = [r for r in run_examples(registry, cards) if not r.ok]
     assert failed == []
 
@@ -234,3 +235,34 @@ def test_an_interviews_answers_are_speech(tmp_path):
     found = [(f.code, f.line) for f in linter.check_text(qa, path).findings]
     assert ("NRB030", 3) in found  # the interviewer's second mark
     assert not [x for x in found if x[1] == 5]  # the answer is the harbour master's speech
+
+
+@pytest.mark.parametrize("code, narration, quoted, other", [
+    ("NRB041", "The Mayor opened the new ferry terminal on Friday.",
+     "\"The Mayor opened it,\" said a ferry worker, Tomas Ruud.",
+     "The new terminal was opened by Mayor Ilse Varga on Friday."),  # before a name: capitalised is right
+    ("NRB042", "The storm closed 4 harbours along the coast.",
+     "\"We lost 4 boats,\" said the harbour master, Ada Quill.",
+     "The storm closed harbours on 4 May, and 4% of the fleet was lost."),  # a date and a percentage
+])
+def test_capitalization_and_number_style(tmp_path, code, narration, quoted, other):
+    linter = _linter(tmp_path)
+    path = str(tmp_path / "draft.txt")
+    assert code in _codes(linter.check_text(narration, path))
+    assert code not in _codes(linter.check_text(quoted, path))
+    assert code not in _codes(linter.check_text(other, path))
+
+
+def test_heading_case_and_the_fixes_of_the_new_kinds(tmp_path):
+    write(tmp_path / ".copydesk.toml", 'styles = ["newsroom-basic"]\nselect = ["NRB040", "NRB041", "NRB042"]\n')
+    draft = write(tmp_path / "terminal.md", "# Mayor Opens The New Ferry Terminal\n\nThe Mayor cut the ribbon, "
+                                            "and 3 tugs sounded their horns.\n\nMayor Ilse Varga spoke for 5 "
+                                            "minutes.\n")
+    before = json.loads(run_cli("check", "--format", "json", "--fail-on", "never", "terminal.md", cwd=tmp_path).stdout)
+    found = sorted((f["code"], f["line"], f.get("replacement")) for f in before["files"][0]["findings"])
+    assert ("NRB040", 1, None) in found and ("NRB041", 3, "mayor") in found and ("NRB042", 3, "three") in found
+    assert not [f for f in found if f[1] == 5]  # "Mayor Ilse Varga" and "5 minutes" (a measure) are right
+    run_cli("check", "--fix", "terminal.md", cwd=tmp_path)
+    assert "The mayor cut the ribbon, and three tugs sounded" in draft.read_text()
+    after = json.loads(run_cli("check", "--format", "json", "--fail-on", "never", "terminal.md", cwd=tmp_path).stdout)
+    assert [f["code"] for f in after["files"][0]["findings"]] == ["NRB040"]  # a heading is the editor's to recast

@@ -21,7 +21,7 @@ SCOPES = ("narration", "quotes", "headlines", "captions", "all")
 HEADLINE_KINDS = ("title", "dek", "heading")
 NARRATION_BLOCKS = ("paragraph", "list_item", "line", "caption", "title", "dek", "heading")
 NAME_LABELS = {"ORG", "WORK_OF_ART", "PERSON", "FAC", "EVENT", "LAW", "PRODUCT", "GPE", "NORP", "LOC"}
-HOUSE_KINDS = ("substitution", "existence", "occurrence")
+HOUSE_KINDS = ("substitution", "existence", "occurrence")  # the kinds with listed terms or patterns
 # Token attributes a card's Matcher pattern may use (spaCy's Matcher syntax, docs/house-style.md).
 PATTERN_KEYS = {"ORTH", "TEXT", "LOWER", "NORM", "LEMMA", "POS", "TAG", "DEP", "ENT_TYPE", "SHAPE", "LENGTH",
                 "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE",
@@ -430,3 +430,189 @@ def _word_counts(article: Article, card) -> Iterator[Finding]:
             if n > opts["max"]:
                 yield make_finding(card, article, block, start, end, confidence=card.confidence, count=n,
                                    max=opts["max"], unit="words")
+
+
+# -- capitalization ------------------------------------------------------------------------------------------
+
+SMALL_WORDS = frozenset("a an and as at but by for from in into nor of on onto or per the to up via vs with".split())
+NAME_TAGS = {"NNP", "NNPS"}
+
+
+def _heading_case_problem(block: Block, rule: str, exceptions: set[str]) -> tuple[int, int, str] | None:
+    """(start, end, word) of the first word against the house's heading case, or None. Sentence case: no word
+    after the first is capitalised unless it is a name, an acronym, a word after a colon, or an exception.
+    Title case: every word but the small ones (a, of, the...) is capitalised."""
+    from copydesk.voice import is_title_case
+
+    tokens = [(offset, t) for offset, doc in block.docs for t in doc if t.is_alpha]
+    # In a title-case heading the tagger calls every capitalised word a proper noun: only entities count as
+    # names there.
+    tagged = not is_title_case(block.text)
+    # ...and an "entity" spanning most of such a heading is the tagger misreading it, not a name.
+    words = max(1, len(tokens))
+    entities = {(offset, i) for offset, doc in block.docs for e in doc.ents
+                if e.label_ in NAME_LABELS and (tagged or len(e) * 2 <= words) for i in range(e.start, e.end)}
+    names = entities | {(offset, t.i) for offset, doc in block.docs for t in doc if tagged and t.tag_ in NAME_TAGS}
+    # The first word after a colon or a dash may take a capital, past any quotation mark before it.
+    after_colon = set()
+    for offset, doc in block.docs:
+        for t in doc:
+            if t.text in (":", "—", "–"):
+                nxt = next((u for u in doc[t.i + 1:] if u.is_alpha), None)
+                if nxt is not None:
+                    after_colon.add((offset, nxt.i))
+    for n, (offset, t) in enumerate(tokens):
+        word = t.text
+        if n == 0 or (offset, t.i) in after_colon or word.lower() in exceptions:
+            continue
+        if rule == "sentence" and word[:1].isupper() and not word.isupper() and (offset, t.i) not in names:
+            return offset + t.idx, offset + t.idx + len(word), word
+        if rule == "title" and word[:1].islower() and word.lower() not in SMALL_WORDS:
+            return offset + t.idx, offset + t.idx + len(word), word
+    return None
+
+
+@kind(
+    "capitalization",
+    options={
+        "headings": Option("str", "", "the house's heading case: sentence, title, or empty for no heading check",
+                           choices=("", "sentence", "title")),
+        "titles": Option("list[str]", [], "formal titles: capitalised directly before a name (\"President Ruto\"), "
+                         "lower case elsewhere (\"the president said\")"),
+        "exceptions": Option("list[str]", [], "words a sentence-case heading may capitalise (brand names...)"),
+        **COMMON,
+    },
+    fields=("word", "expected", "why"),
+    needs_nlp=True,
+)
+def capitalization(article: Article, card) -> Iterator[Finding]:
+    """Headings in the house's case, and formal titles capitalised before a name and only there."""
+    opts = card.options
+    if opts["headings"]:
+        exceptions = {e.lower() for e in opts["exceptions"]}
+        for block in article.blocks:
+            if block.kind not in HEADLINE_KINDS or not block.docs or block.index not in _story(article):
+                continue
+            problem = _heading_case_problem(block, opts["headings"], exceptions)
+            if problem:
+                start, end, word = problem
+                expected = word.lower() if opts["headings"] == "sentence" else word[:1].upper() + word[1:]
+                yield make_finding(card, article, block, start, end, confidence=card.confidence, word=word,
+                                   expected=expected, why=f"headings are in {opts['headings']} case")
+    titles = sorted({" ".join(t.lower().split()) for t in opts["titles"]}, key=lambda t: -len(t.split()))
+    if not titles:
+        return
+    from copydesk.voice import sentences
+
+    for sentence in sentences(article, NARRATION_BLOCKS):
+        if sentence.block.kind in HEADLINE_KINDS or not _in_scope(sentence.block, opts["scope"]):
+            continue
+        toks = sentence.tokens
+        i = 0
+        while i < len(toks):
+            hit = None
+            for title in titles:
+                n = len(title.split())
+                if " ".join(t.lower_ for t in toks[i:i + n]) == title:
+                    hit = (n, title)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            n, title = hit
+            first, last = toks[i], toks[i + n - 1]
+            following = toks[i + n] if i + n < len(toks) else None
+            before_name = following is not None and (following.ent_type_ == "PERSON" or following.tag_ in NAME_TAGS
+                                                     and following.text[:1].isupper())
+            start, end = sentence.token_span(first, last)
+            text = sentence.block.text[start:end]
+            if sentence.block.in_quote(start, end):
+                i += n
+                continue
+            if before_name and text[:1].islower():
+                expected = " ".join(w[:1].upper() + w[1:] for w in text.split())
+                reason = "a title directly before a name is capitalised"
+            elif not before_name and text[:1].isupper() and not first.is_sent_start and not text.isupper():
+                expected = text.lower()
+                reason = "a title not directly before a name is lower case"
+            else:
+                i += n
+                continue
+            finding = make_finding(card, article, sentence.block, start, end, confidence=card.confidence,
+                                   word=text, expected=expected, why=reason)
+            finding.replacement = expected
+            yield finding
+            i += n
+
+
+# -- number style --------------------------------------------------------------------------------------------
+
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+# Figures stay figures next to these: money, percentages, times, measures, ranks and references.
+FIGURE_BEFORE = frozenset("$ £ € ¥ no no. number page pages chapter room route platform grade level version "
+                          "step stage section article year aged age gate pier bus line channel".split())
+FIGURE_AFTER = frozenset("% percent per pm am p.m. a.m. km kg cm mm m ft in lb mph kph mb gb tb °c °f million "
+                         "billion trillion bn m. k - – : / . , x".split())
+FIGURE_ENTITIES = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
+_FRACTION = re.compile(r"\d+/\d+")
+_TAGS = re.compile(r"<[^>]*>")
+
+
+@kind(
+    "number_style",
+    options={
+        "spell_out_below": Option("int", 10, "numbers below this are spelled out in narration (one to nine)",
+                                  min=2, max=10),
+        **COMMON,
+    },
+    fields=("number", "word"),
+    needs_nlp=True,
+)
+def number_style(article: Article, card) -> Iterator[Finding]:
+    """A small whole number written as a figure in the reporter's prose ("5 councillors"): the house spells out
+    one to nine, except for ages, money, percentages, dates and times, measures, scores and references."""
+    from copydesk.voice import sentences
+
+    limit = card.options["spell_out_below"]
+    for sentence in sentences(article, NARRATION_BLOCKS):
+        block = sentence.block
+        if block.kind in HEADLINE_KINDS or not _in_scope(block, card.options["scope"]):
+            continue
+        toks = sentence.tokens
+        for k, t in enumerate(toks):
+            if not t.text.isdigit() or not 1 <= int(t.text) < limit:
+                continue
+            prev = toks[k - 1].lower_ if k > 0 else ""
+            before = toks[k - 2].lower_ if k > 1 else ""
+            nxt = toks[k + 1].lower_ if k + 1 < len(toks) else ""
+            after = toks[k + 2].lower_ if k + 2 < len(toks) else ""
+            if (t.ent_type_ in FIGURE_ENTITIES or prev in FIGURE_BEFORE or nxt in FIGURE_AFTER
+                    or nxt in ("years", "year") and after in ("old", "-")
+                    or prev.isdigit() or nxt.isdigit()
+                    or prev in ("-", "–", "/", ":") and before[:1].isdigit()  # a score, a range: 6-4, 8-9, 396-9
+                    or nxt == "in" and after.isdigit()  # a ratio: 1 in 3
+                    or prev == "(" and before[:1].isdigit()  # a tie-break: 7-6 (5)
+                    or prev == "in" and before.isdigit()  # the second half of a ratio
+                    or prev == "." and before == "no"  # No. 3
+                    or _FRACTION.fullmatch(nxt)  # 1 1/2 cups
+                    or k > 0 and toks[k - 1].tag_ in NAME_TAGS  # part of a name: Series 3, Apollo 11
+                    or k + 1 < len(toks) and toks[k + 1].tag_ in NAME_TAGS and toks[k + 1].text[:1].isupper()
+                    or k == 0 and block.kind == "list_item"):
+                # ...and "The 7 Habits" (a title), and a quantity heading a list item (an ingredient)
+                continue
+            start, end = sentence.token_span(t)
+            # A quantity heading a short source line is an ingredient or a list typed as lines (a reader may
+            # have joined those lines into one paragraph, so the source is what tells).
+            line_no, column, _, _ = article.span_position(block, start, end)
+            source_line = article.source.line_text(line_no)
+            if not _TAGS.sub("", source_line[:column - 1]).strip() and len(_TAGS.sub(" ", source_line).split()) <= 8:
+                continue
+            if block.in_quote(start, end):
+                continue
+            word = NUMBER_WORDS[int(t.text)]
+            if t.is_sent_start:
+                word = word.capitalize()
+            finding = make_finding(card, article, block, start, end, confidence=card.confidence, number=t.text,
+                                   word=word)
+            finding.replacement = word
+            yield finding
