@@ -266,3 +266,12 @@ def test_heading_case_and_the_fixes_of_the_new_kinds(tmp_path):
     assert "The mayor cut the ribbon, and three tugs sounded" in draft.read_text()
     after = json.loads(run_cli("check", "--format", "json", "--fail-on", "never", "terminal.md", cwd=tmp_path).stdout)
     assert [f["code"] for f in after["files"][0]["findings"]] == ["NRB040"]  # a heading is the editor's to recast
+
+
+def test_inline_code_is_not_prose(tmp_path):
+    linter = _linter(tmp_path)
+    path = str(tmp_path / "howto.md")
+    text = "Run `utilise --all` to rebuild the index, then utilise the cache.\n"
+    found = linter.check_text(text, path)
+    spots = [(f.code, f.column) for f in found.findings if f.code == "NRB002"]
+    assert spots == [("NRB002", text.rindex("utilise") + 1)]  # the prose "utilise", not the command in backticks

@@ -130,6 +130,10 @@ class Block:
             for sent in doc.sents:
                 yield offset + sent.start_char, offset + sent.end_char, sent
 
+    def in_code(self, start: int, end: int) -> bool:
+        """Whether text[start:end] overlaps inline code (a Markdown code span)."""
+        return any(a < end and start < b for a, b in self.attrs.get("code_spans", ()))
+
     def in_quote(self, start: int, end: int | None = None) -> bool:
         """Whether text[start:end] lies inside quoted speech."""
         end = start if end is None else end
@@ -224,6 +228,7 @@ class TextBuilder:
         self.parts: list[str] = []
         self.length = 0
         self.map = SourceMap()
+        self.code: list[tuple[int, int]] = []  # spans of inline code in the text (Markdown `code`)
 
     def add(self, text: str, src_start: int, src_len: int | None = None) -> None:
         if not text:

@@ -245,6 +245,8 @@ def scoped_matches(article: Article, card) -> Iterator[tuple[Block, int, int, An
         span = doc[start:end]
         a = offset + span.start_char
         b = offset + span.end_char
+        if block.in_code(a, b):
+            continue  # code is not prose
         quoted = block.in_quote(a, b) or block.kind == "quote" or _answer(block)
         if opts["scope"] == "narration" and quoted or opts["scope"] == "quotes" and not quoted:
             continue

@@ -64,6 +64,8 @@ def blocks_in_scope(article: Article, scope: str) -> Iterator[Block]:
 
 
 def _skip(block: Block, scope: str, start: int, end: int) -> bool:
+    if block.in_code(start, end):
+        return True  # Vale leaves inline code alone, and so does copydesk
     return scope == "narration" and (block.kind == "quote" or block.in_quote(start, end))
 
 

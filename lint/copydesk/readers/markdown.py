@@ -241,9 +241,9 @@ def _inline_blocks(article, tok, lines, line_offsets, kind, level, marker) -> No
                 continue
             if _caption_like(g):
                 mark = "image" if any(c.type == "image" for c in g) else "emphasis"
-                article.add_block("caption", text, smap, marker=mark)
+                _with_code(article.add_block("caption", text, smap, marker=mark), builder)
             else:
-                article.add_block("paragraph", text, smap)
+                _with_code(article.add_block("paragraph", text, smap), builder)
         return
     builder = TextBuilder()
     _emit(children, raw, cmap, builder, 0)
@@ -258,7 +258,15 @@ def _inline_blocks(article, tok, lines, line_offsets, kind, level, marker) -> No
     elif text or kind == "list_item":
         if not text:
             smap.add(0, 0, cmap.source_start, 1)
-        article.add_block(kind, text, smap, heading_level=level, marker=marker)
+        _with_code(article.add_block(kind, text, smap, heading_level=level, marker=marker), builder)
+
+
+def _with_code(block, builder: TextBuilder) -> None:
+    """Record the block's code spans (`like this`), as offsets in its stripped text."""
+    if builder.code:
+        raw = builder.text()
+        lead = len(raw) - len(raw.lstrip())
+        block.attrs["code_spans"] = [(max(0, a - lead), max(0, b - lead)) for a, b in builder.code]
 
 
 def _repeats_a_line(lines: list[list[Any]]) -> bool:
@@ -287,6 +295,8 @@ def _emit(children, raw: str, cmap: SourceMap, builder: TextBuilder, cursor: int
             continue
         if not piece:
             continue
+        if child.type == "code_inline":  # where code sits in the block's text: house rules leave it alone
+            builder.code.append((builder.length, builder.length + len(piece)))
         at = raw.find(piece, cursor) if piece != " " else raw.find("\n", cursor)
         loose = None
         if at < 0 and piece.strip():
