@@ -36,8 +36,17 @@ def _codes(result) -> list[str]:
     ("NRB023", "The lighthouse keeper's cottage is a very unique survivor of the 1850s.",
      "\"It is a very unique building,\" said the keeper, Ilse Maron.",
      "The cottage hosts the Very Unique Festival every August."),
+    # capitalization and number style: the third draft is the rule's other exception (before a name; a date
+    # and a percentage)
+    ("NRB041", "The Mayor opened the new ferry terminal on Friday.",
+     "\"The Mayor opened it,\" said a ferry worker, Tomas Ruud.",
+     "The new terminal was opened by Mayor Ilse Varga on Friday."),
+    ("NRB042", "The storm closed 4 harbours along the coast.",
+     "\"We lost 4 boats,\" said the harbour master, Ada Quill.",
+     "The storm closed harbours on 4 May, and 4% of the fleet was lost."),
 ])
 def test_each_kind_flags_narration_and_skips_quotes_and_names(tmp_path, code, narration, quoted, named):
+    """Flagged in the reporter's narration; left alone in quoted speech and in a name (or the rule's exception)."""
     linter = _linter(tmp_path)
     path = str(tmp_path / "draft.txt")
     assert code in _codes(linter.check_text(narration, path))
@@ -235,22 +244,6 @@ def test_an_interviews_answers_are_speech(tmp_path):
     found = [(f.code, f.line) for f in linter.check_text(qa, path).findings]
     assert ("NRB030", 3) in found  # the interviewer's second mark
     assert not [x for x in found if x[1] == 5]  # the answer is the harbour master's speech
-
-
-@pytest.mark.parametrize("code, narration, quoted, other", [
-    ("NRB041", "The Mayor opened the new ferry terminal on Friday.",
-     "\"The Mayor opened it,\" said a ferry worker, Tomas Ruud.",
-     "The new terminal was opened by Mayor Ilse Varga on Friday."),  # before a name: capitalised is right
-    ("NRB042", "The storm closed 4 harbours along the coast.",
-     "\"We lost 4 boats,\" said the harbour master, Ada Quill.",
-     "The storm closed harbours on 4 May, and 4% of the fleet was lost."),  # a date and a percentage
-])
-def test_capitalization_and_number_style(tmp_path, code, narration, quoted, other):
-    linter = _linter(tmp_path)
-    path = str(tmp_path / "draft.txt")
-    assert code in _codes(linter.check_text(narration, path))
-    assert code not in _codes(linter.check_text(quoted, path))
-    assert code not in _codes(linter.check_text(other, path))
 
 
 def test_heading_case_and_the_fixes_of_the_new_kinds(tmp_path):

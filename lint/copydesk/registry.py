@@ -142,22 +142,24 @@ class Registry:
         return prefixed or None
 
 
-def default_styles_dir() -> Path:
-    """Where the styles shipped with copydesk live (newsroom-basic): the checkout's styles/, else the wheel's."""
+def _shipped(folder: str) -> Path:
+    """A folder shipped with copydesk: the checkout's in an editable install (so edits apply at once), else the
+    wheel's copy inside the package."""
     here = Path(__file__).resolve().parent
     checkout = here.parents[1]
-    if (checkout / "styles").is_dir() and (checkout / "pyproject.toml").is_file():
-        return checkout / "styles"
-    return here / "styles"
+    if (checkout / folder).is_dir() and (checkout / "pyproject.toml").is_file():
+        return checkout / folder
+    return here / folder
+
+
+def default_styles_dir() -> Path:
+    """Where the styles shipped with copydesk live (newsroom-basic)."""
+    return _shipped("styles")
 
 
 def default_rules_dir() -> Path:
-    """The checkout's rules/ in an editable install (so edits apply at once), else the wheel's copy."""
-    here = Path(__file__).resolve().parent
-    checkout = here.parents[1]
-    if (checkout / "rules").is_dir() and (checkout / "pyproject.toml").is_file():
-        return checkout / "rules"
-    return here / "rules"
+    """copydesk's own rule cards."""
+    return _shipped("rules")
 
 
 def _check_template(message: str, kind: Kind) -> str | None:

@@ -64,6 +64,12 @@ COMMON = {
                     "quotes, headlines, captions or all", choices=SCOPES),
     "in_names": Option("bool", False, "also match inside a longer name (\"the Kiev Post\")"),
 }
+# The options of the kinds that match listed words or token patterns, besides what they list.
+MATCHING = {
+    "pos": Option("str", "", "only where the (last) word is this part of speech (NOUN, VERB, ADJ, PROPN...)"),
+    "ignorecase": Option("bool", True, "match the words in any case"),
+    **COMMON,
+}
 
 
 def card_terms(card) -> list[tuple[int, str]]:
@@ -336,9 +342,7 @@ def _inflect(word: str, tag: str) -> str:
     options={
         "swap": Option("mapping", {}, "terms (matched by lemma, so one entry covers plurals and verb forms) "
                        "and the preferred form of each", validate=_check_swap),
-        "pos": Option("str", "", "only where the term is this part of speech (NOUN, VERB, ADJ, PROPN...)"),
-        "ignorecase": Option("bool", True, "match the term in any case"),
-        **COMMON,
+        **MATCHING,
     },
     fields=("found", "preferred"),
     needs_nlp=True,
@@ -365,9 +369,7 @@ def substitution(article: Article, card) -> Iterator[Finding]:
         "tokens": Option("list[str]", [], "words and phrases the house does not use (matched by lemma)"),
         "patterns": Option("patterns", [], "spaCy Matcher token patterns, for what a word list cannot say",
                            validate=_check_patterns),
-        "pos": Option("str", "", "only where the (last) word is this part of speech"),
-        "ignorecase": Option("bool", True, "match the words in any case"),
-        **COMMON,
+        **MATCHING,
     },
     fields=("found",),
     needs_nlp=True,
@@ -386,12 +388,10 @@ def existence(article: Article, card) -> Iterator[Finding]:
         "tokens": Option("list[str]", [], "what is counted: words or phrases (none: every word)"),
         "patterns": Option("patterns", [], "what is counted, as spaCy Matcher token patterns",
                            validate=_check_patterns),
-        "pos": Option("str", "", "only where the (last) word is this part of speech"),
-        "ignorecase": Option("bool", True, "match the words in any case"),
         "max": Option("int", 1, "the most allowed per unit", min=0),
         "per": Option("str", "article", "the unit counted in: article, block or sentence",
                       choices=("article", "block", "sentence")),
-        **COMMON,
+        **MATCHING,
     },
     fields=("count", "max", "unit"),
     needs_nlp=True,
