@@ -231,7 +231,8 @@ def test_shipped_style_examples_pass():
     registry = load_registry((str(default_styles_dir() / "newsroom-basic"),))
     cards = [c for c in registry.cards if c.style == "newsroom-basic"]
     assert len(cards) >= 25
-    assert {c.kind for c in cards} == {"substitution", "existence", "occurrence", "capitalization", "number_style"}
+    assert {c.kind for c in cards} == {"substitution", "existence", "occurrence", "capitalization", "number_style",
+                                       "first_reference"}
     failed = [r for r in run_examples(registry, cards) if not r.ok]
     assert failed == []
 
@@ -268,3 +269,23 @@ def test_inline_code_is_not_prose(tmp_path):
     found = linter.check_text(text, path)
     spots = [(f.code, f.column) for f in found.findings if f.code == "NRB002"]
     assert spots == [("NRB002", text.rindex("utilise") + 1)]  # the prose "utilise", not the command in backticks
+
+
+def test_first_reference(tmp_path):
+    """Preview rules of newsroom-basic: selected by code, they run."""
+    write(tmp_path / ".copydesk.toml", 'styles = ["newsroom-basic"]\nselect = ["NRB043", "NRB044"]\n')
+    from copydesk import api
+
+    linter = api.Linter(tmp_path / ".copydesk.toml")
+    path = str(tmp_path / "d.md")
+    late = "Quill told the board the pier was safe. Ada Quill, the harbour master, inspected it on Monday.\n"
+    assert [f.code for f in linter.check_text(late, path).findings] == ["NRB043"]
+    quoted = "\"Quill was right,\" said the chair. Ada Quill, the harbour master, inspected it on Monday.\n"
+    assert linter.check_text(quoted, path).findings == []
+    headline = "# Quill inspects the pier\n\nAda Quill, the harbour master, inspected the pier on Monday.\n"
+    assert linter.check_text(headline, path).findings == []
+    assert [f.code for f in linter.check_text("The HSB inspected the pier.\n", path).findings] == ["NRB044"]
+    spelled = "The Harbour Safety Board (HSB) inspected the pier. The HSB found no faults.\n"
+    assert linter.check_text(spelled, path).findings == []
+    shouted = "WHAT THE BOARD FOUND\n\nThe board found no faults, said Sen. Ida Marr, R-TX.\n"
+    assert linter.check_text(shouted, path.replace(".md", ".txt")).findings == []

@@ -618,3 +618,109 @@ def number_style(article: Article, card) -> Iterator[Finding]:
                                    word=word)
             finding.replacement = word
             yield finding
+
+
+# -- first reference -----------------------------------------------------------------------------------------
+
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,5}$")
+_LINKING = r"(?:\s+(?:of|and|the|for|on|in|&|de|du)\b)*\s+"
+KNOWN_ACRONYMS = ("US USA UK UN EU NATO BBC CNN NHS TV CEO AM PM GDP FBI CIA NASA AIDS HIV COVID DNA UAE OK ID "
+                  "PC IT PR AI NFL NBA FIFA UEFA MP MPS OBE MBE CBE FAQ PDF USB GPS SUV VIP DIY ATM PIN HR UFO "
+                  "IQ OECD IMF WHO ITV PhD MA BA BSc MSc GOP NBC CBS ABC MSNBC PBS NPR DNC RNC IRS LED EV DVD "
+                  "HD UHD SSD GB MB VPN GMT UTC NGO LGBT LGBTQ NYC LA DC").split()
+
+
+def _spelled_out(acronym: str, text: str) -> bool:
+    """Whether text holds words whose initials spell the acronym ("Federal Aviation Authority" for FAA)."""
+    letters = [c for c in acronym if c.isalpha()]
+    if len(letters) < 2:
+        return True
+    pattern = _LINKING.join(rf"\b{re.escape(c)}[\w'’-]*" for c in letters)
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
+@kind(
+    "first_reference",
+    options={
+        "names": Option("bool", True, "a person's first mention in narration gives the full name, not the surname"),
+        "abbreviations": Option("bool", True, "an abbreviation is spelled out on first use"),
+        "known": Option("list[str]", KNOWN_ACRONYMS, "abbreviations readers know without the words (US, BBC...)"),
+        **COMMON,
+    },
+    fields=("short", "full", "line"),
+    needs_nlp=True,
+)
+def first_reference(article: Article, card) -> Iterator[Finding]:
+    """A surname alone before the full name first appears, and an abbreviation used before (or without) the
+    words it stands for. People come from the same name work as CON001 (consistency.person_mentions)."""
+    opts = card.options
+    if opts["names"]:
+        yield from _first_names(article, card)
+    if opts["abbreviations"]:
+        yield from _first_abbreviations(article, card)
+
+
+def _first_names(article: Article, card) -> Iterator[Finding]:
+    from copydesk.kinds.consistency import person_mentions
+
+    seen: dict[str, Any] = {}
+    for m in sorted(person_mentions(article), key=lambda m: (m.sentence.block.index, m.start)):
+        block = m.sentence.block
+        if block.kind == "quote" or block.in_quote(m.start, m.end) or not _in_scope(block, card.options["scope"]):
+            continue
+        if block.kind in HEADLINE_KINDS:
+            continue  # a headline names people by surname: the body's first mention is what counts
+        after = block.text[m.end:m.end + 2]
+        if after[:1] == "-" or after[:1] == " " and after[1:2].isupper() and len(m.tokens) == 1:
+            continue  # part of a longer name: "Rose-Lynn", "the Kuznets Curve"
+        seen.setdefault(m.surname, []).append(m)
+    for surname, mentions in seen.items():
+        first = mentions[0]
+        if len(first.tokens) > 1:
+            continue
+        full = next((m for m in mentions[1:] if len(m.tokens) > 1 and m.tokens[-1] == surname), None)
+        if full is None:
+            continue
+        line = article.span_position(full.sentence.block, full.start, full.end)[0]
+        yield make_finding(card, article, first.sentence.block, first.start, first.end, confidence=card.confidence,
+                           short=first.name, full=full.name, line=line)
+
+
+def _first_abbreviations(article: Article, card) -> Iterator[Finding]:
+    from copydesk.voice import sentences
+
+    known = {k.upper() for k in card.options["known"]}
+    done: set[str] = set()
+    story = _story(article)
+    before = []  # the article's text so far, headlines and metadata included (a dek may spell it out)
+    for block in article.blocks:
+        if block.index not in story:
+            continue
+        if block.kind in HEADLINE_KINDS or not block.in_body:
+            before.append(block.text)
+            continue
+        if block.kind not in NARRATION_BLOCKS or not _in_scope(block, card.options["scope"]):
+            before.append(block.text)
+            continue
+        if block.text.upper() == block.text:
+            before.append(block.text)
+            continue  # a line in capitals (a subhead, a dateline, a product name), not abbreviations
+        for sentence in (s for s in sentences(article, NARRATION_BLOCKS) if s.block is block):
+            toks = sentence.tokens
+            for k, t in enumerate(toks):
+                word = t.text
+                if word in done or word.upper() in known or not _ACRONYM.match(word) or sum(c.isalpha() for c in word) < 2:
+                    continue
+                neighbours = [toks[j].text for j in (k - 1, k + 1) if 0 <= j < len(toks) and toks[j].is_alpha]
+                if any(n.isupper() and len(n) > 1 for n in neighbours) or k > 0 and toks[k - 1].text in ("-", "R-", "D-"):
+                    continue  # a run of capitals (shouting, a name in capitals), or a party-state code (R-TX)
+                start, end = sentence.token_span(t)
+                if block.in_quote(start, end) or block.in_code(start, end):
+                    continue
+                done.add(word)
+                context = " ".join(before) + " " + block.text[:start] + " " + block.text[end:end + 120]
+                if _spelled_out(word, context):
+                    continue
+                yield make_finding(card, article, block, start, end, confidence=card.confidence, short=word,
+                                   full="the words it stands for", line=0)
+        before.append(block.text)
