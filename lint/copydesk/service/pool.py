@@ -50,9 +50,15 @@ def _worker_main(conn, config: str | None, preview: bool) -> None:
         # Load the model and every selected rule's data now, not on the first request.
         linter.check_text("The harbour board met on Monday. It said the pier would reopen in May.", "warm-up.txt")
     except Exception as exc:  # a model that will not load: said once, in one line, by the server
-        conn.send(("failed", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        try:
+            conn.send(("failed", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        except OSError:  # the server already gave up (another worker's failure said it): nothing to add
+            pass
         return
-    conn.send(("ready", os.getpid()))
+    try:
+        conn.send(("ready", os.getpid()))
+    except OSError:
+        return  # the server stopped while this worker was starting
     while True:
         try:
             job = conn.recv()
