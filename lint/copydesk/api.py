@@ -210,11 +210,10 @@ def json_report(results: list[FileResult], fail_on: str = "warning", notices: li
     return report_dict(results, summarize(results, fail_on, failing(results, fail_on), notices))
 
 
-FAIL_RANK = {"error": 0, "warning": 1, "info": 2}
-
-
 def failing(results: list[FileResult], fail_on: str) -> bool:
     """Whether any finding is at or above the fail level ("never" fails nothing)."""
     if fail_on == "never":
         return False
-    return any(FAIL_RANK[f.severity] <= FAIL_RANK[fail_on] for r in results for f in r.findings)
+    from copydesk.finding import SEVERITY_RANK
+
+    return any(SEVERITY_RANK[f.severity] <= SEVERITY_RANK[fail_on] for r in results for f in r.findings)

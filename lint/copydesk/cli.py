@@ -497,15 +497,15 @@ def _style_dirs(values: list[str]) -> list[str]:
     try:
         return [style_folder(v, Path.cwd(), "command line") for v in values]
     except ConfigError as exc:
-        raise UsageError(str(exc).replace("'styles' names", "no style")) from None
+        raise UsageError(str(exc)) from None
 
 
 def cmd_import_vale(args) -> int:
-    from copydesk.vale_import import ImportError_, import_style
+    from copydesk.vale_import import ValeImportError, import_style
 
     try:
         result = import_style(args.style_dir, args.out_dir, voice_aware=args.voice_aware)
-    except ImportError_ as exc:
+    except ValeImportError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot write to {args.out_dir}: {(exc.strerror or str(exc)).lower()}") from None

@@ -27,7 +27,7 @@ SCOPES = {"text": "text", "heading": "heading", "paragraph": "text", "sentence":
           "raw": None, "summary": "text"}
 
 
-class ImportError_(Exception):
+class ValeImportError(Exception):
     """The style folder cannot be read; one line for the user."""
 
 
@@ -128,10 +128,10 @@ def import_style(style_dir: str | Path, out_dir: str | Path, voice_aware: bool =
 
     src = Path(style_dir)
     if not src.is_dir():
-        raise ImportError_(f"{src}: not a folder of Vale checks")
+        raise ValeImportError(f"{src}: not a folder of Vale checks")
     checks = sorted(p for p in src.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
     if not checks:
-        raise ImportError_(f"{src}: no Vale checks (*.yml) in it")
+        raise ValeImportError(f"{src}: no Vale checks (*.yml) in it")
     style = src.name
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -280,8 +280,8 @@ def _answer(block: Block) -> bool:
 
 def _entry_term(card, entry: int) -> str | None:
     """The word or phrase an entry was written as in the card (None for a token pattern)."""
-    terms = list(card.options["swap"]) if card.kind == "substitution" else list(card.options["tokens"])
-    return terms[entry] if entry < len(terms) else None
+    terms = card_terms(card)
+    return terms[entry][1] if entry < len(terms) else None
 
 
 def _capitalised_as_a_name(span: Any, term: str | None, title_case: bool) -> bool:
@@ -692,6 +692,9 @@ def _first_abbreviations(article: Article, card) -> Iterator[Finding]:
     known = {k.upper() for k in card.options["known"]}
     done: set[str] = set()
     story = _story(article)
+    by_block: dict[int, list] = {}
+    for s in sentences(article, NARRATION_BLOCKS):
+        by_block.setdefault(s.block.index, []).append(s)
     before = []  # the article's text so far, headlines and metadata included (a dek may spell it out)
     for block in article.blocks:
         if block.index not in story:
@@ -705,7 +708,8 @@ def _first_abbreviations(article: Article, card) -> Iterator[Finding]:
         if block.text.upper() == block.text:
             before.append(block.text)
             continue  # a line in capitals (a subhead, a dateline, a product name), not abbreviations
-        for sentence in (s for s in sentences(article, NARRATION_BLOCKS) if s.block is block):
+        so_far = " ".join(before)
+        for sentence in by_block.get(block.index, []):
             toks = sentence.tokens
             for k, t in enumerate(toks):
                 word = t.text
@@ -718,7 +722,7 @@ def _first_abbreviations(article: Article, card) -> Iterator[Finding]:
                 if block.in_quote(start, end) or block.in_code(start, end):
                     continue
                 done.add(word)
-                context = " ".join(before) + " " + block.text[:start] + " " + block.text[end:end + 120]
+                context = so_far + " " + block.text[:start] + " " + block.text[end:end + 120]
                 if _spelled_out(word, context):
                     continue
                 yield make_finding(card, article, block, start, end, confidence=card.confidence, short=word,

@@ -11,11 +11,12 @@ group that matched.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterator
 
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
-from copydesk.kinds import Option, OptionError, compile_pattern, kind
+from copydesk.kinds import Option, compile_pattern, kind
 
 _SPACES = re.compile(r"[ \t]{2,}")
 VALE_SCOPES = ("text", "heading", "paragraph", "sentence", "list", "narration")
@@ -27,18 +28,21 @@ def vale_regex(tokens: list[str], ignorecase: bool, nonword: bool, raw: list[str
                append: bool = False) -> re.Pattern:
     """One pattern for a Vale existence check, as Vale builds it: the raw pieces joined, before the token
     template (after it with append), word boundaries unless nonword or there are no tokens; refused if it could
-    backtrack forever."""
+    backtrack forever (OptionError). Built once per check, not once per article."""
+    return _vale_regex(tuple(tokens), ignorecase, nonword, tuple(raw or ()), append)
+
+
+@lru_cache(maxsize=256)
+def _vale_regex(tokens: tuple[str, ...], ignorecase: bool, nonword: bool, raw: tuple[str, ...],
+                append: bool) -> re.Pattern:
     body = "|".join(tokens)
     template = r"(?:{})" if nonword or not tokens else r"\b(?:{})\b"
     tokens_part = template.format(body) if tokens else ""
     joined = "".join(raw or [])
     source = "(?m)" + (tokens_part + joined if append else joined + tokens_part)
     source = ("(?i)" if ignorecase else "") + source
-    try:
-        compile_pattern(source)
-    except OptionError:
-        raise
-    return re.compile(source)  # compile_pattern adds IGNORECASE for cards; Vale's case rule is its own
+    compile_pattern(source)  # the guard only: it adds IGNORECASE for cards, and Vale's case rule is its own
+    return re.compile(source)
 
 
 def _check_tokens(value: Any) -> None:

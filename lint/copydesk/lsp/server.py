@@ -65,7 +65,10 @@ class CopydeskLanguageServer(LanguageServer):
         self.pending: dict[str, asyncio.Task] = {}
         # spaCy and the Linter are used from one thread at a time: checks queue here, off the event loop.
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-check")
+        from copydesk.nlp import ParseCache
+
         self.linter = None
+        self.parse_cache = ParseCache(CHARS_PER_DOCUMENT * max_documents)
         self.config_stamps: dict[str, float | None] = {}
 
     # -- settings ----------------------------------------------------------------------------------------------
@@ -74,19 +77,20 @@ class CopydeskLanguageServer(LanguageServer):
         """The warm Linter, rebuilt (keeping its parse cache) when a config file it read has changed."""
         from copydesk import api
 
-        if self.linter is not None and self.config_stamps == _stamps(self.config_stamps):
-            return self.linter
-        cache = self.linter.parse_cache if self.linter is not None else None
-        linter = api.Linter(None, parse_cache_chars=CHARS_PER_DOCUMENT * self.max_documents, parse_cache=cache)
-        self.linter = linter
+        linter = self.linter
+        if linter is not None and self.config_stamps == _stamps(self.config_stamps):
+            return linter
+        # Parses do not depend on settings: the new Linter keeps the server's parse cache.
+        linter = self.linter = api.Linter(None, parse_cache=self.parse_cache)
         self.config_stamps = {}
         return linter
 
     def reload_settings(self) -> None:
+        """A config file changed: find config files afresh, and build the Linter again on the next check."""
         from copydesk.config import forget_config_locations
 
         forget_config_locations()
-        self.config_stamps = {"<reload>": -1.0}  # never equal to the files' stamps: rebuilt on the next check
+        self.linter = None
 
     # -- checking ----------------------------------------------------------------------------------------------
 
@@ -220,8 +224,7 @@ def _mtime(path: Path | None) -> float | None:
 
 def _stamps(known: dict[str, float | None]) -> dict[str, float | None]:
     """The config files' modification times now, for the same keys (a key 'none:...' has no file)."""
-    return {k: (None if k.startswith("none:") else _mtime(Path(k)) if not k.startswith("<") else 0.0)
-            for k in known}
+    return {k: None if k.startswith("none:") else _mtime(Path(k)) for k in known}
 
 
 def silence_edit(lines: list[str], f) -> types.TextEdit:
