@@ -6,6 +6,7 @@
     python benchmarks/review.py --diff HEAD~1        # findings added and removed against another git ref
     python benchmarks/review.py --only drafts        # one set (clean, pages, drafts)
     python benchmarks/review.py judge FILE           # record verdicts: lines "FINGERPRINT right|wrong|unsure reason"
+    python benchmarks/review.py --styles newsroom-basic --rule newsroom-basic   # a house style switched on, judged
 
 Sets: the clean published articles (../shared/corpus/dev/clean), the saved web pages (../shared/pages), and
 clean drafts we wrote in shapes those lack (benchmarks/review/drafts: a recipe, a training plan, a fixtures
@@ -28,6 +29,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -52,6 +54,19 @@ def fingerprint(set_name: str, file_name: str, code: str, excerpt: str, nth: int
 
 
 SELECT: list[str] = []  # --rule: only these rules run (faster, and a ref whose other rules cannot run still compares)
+STYLES: list[str] = []  # --styles: house styles switched on, through a config file written for the run
+PREVIEW: list[bool] = [False]  # --preview: preview rules run too
+
+
+def style_config(folder: Path) -> list[str]:
+    """`--config FILE` for the house styles asked for: a shipped style's name, or a folder (made absolute)."""
+    if not STYLES:
+        return []
+    names = [s if not Path(s).exists() else str(Path(s).resolve()) for s in STYLES]
+    handle = tempfile.NamedTemporaryFile("w", suffix=".toml", prefix="review-", delete=False, encoding="utf-8")
+    with handle:
+        handle.write("styles = [" + ", ".join(json.dumps(n) for n in names) + "]\n")
+    return ["--config", handle.name]
 
 
 def run_copydesk(folder: Path, source: Path | None = None) -> dict:
@@ -59,9 +74,15 @@ def run_copydesk(folder: Path, source: Path | None = None) -> dict:
     env = dict(os.environ)
     if source is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source / "lint"), env.get("PYTHONPATH")]))
+    config = style_config(folder)
     cmd = [sys.executable, "-m", "copydesk", "check", "--format", "json", "--fail-on", "never", "--no-cache",
-           *(["--select", ",".join(SELECT)] if SELECT else []), "."]
-    proc = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, env=env)
+           *(["--select", ",".join(SELECT)] if SELECT else []), *(["--preview"] if PREVIEW[0] else []),
+           *config, "."]
+    try:
+        proc = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, env=env)
+    finally:
+        if config:
+            os.unlink(config[1])
     if proc.returncode not in (0, 1, 2) or not proc.stdout:
         sys.exit(f"copydesk failed on {folder}: {proc.stderr[-500:]}")
     return json.loads(proc.stdout)
@@ -210,6 +231,9 @@ def main() -> None:
     ap.add_argument("--unjudged", type=int, default=0, metavar="N", help="list up to N unjudged findings per rule")
     ap.add_argument("--diff", metavar="REF", help="compare findings with another git ref")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=PATH", help="another folder to review")
+    ap.add_argument("--styles", metavar="NAMES", help="switch on these house styles (comma-separated names or "
+                    "folders); --rule takes a style's name")
+    ap.add_argument("--preview", action="store_true", help="run preview rules too")
     ap.add_argument("--only", metavar="NAMES", help="review only these sets (comma-separated: clean,pages,drafts)")
     a = ap.parse_args()
     for item in a.set:
@@ -223,6 +247,11 @@ def main() -> None:
     rules = set(a.rule.split(",")) if a.rule else None
     if rules:
         SELECT[:] = sorted(rules)
+        if not all(re.fullmatch(r"[A-Z]{3}\d{3}", r) for r in rules):
+            rules = None  # a style's name or a category: --select already narrowed the run
+    if a.styles:
+        STYLES[:] = a.styles.split(",")
+    PREVIEW[0] = a.preview
     if a.action == "judge":
         if not a.file:
             ap.error("judge needs a file of verdict lines")

@@ -17,7 +17,7 @@ from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, OptionError, kind
 from copydesk.kinds.text import clip
 
-SCOPES = ("narration", "quotes", "headlines", "captions", "all")
+SCOPES = ("narration", "quotes", "headlines", "title", "captions", "all")
 HEADLINE_KINDS = ("title", "dek", "heading")
 NARRATION_BLOCKS = ("paragraph", "list_item", "line", "caption", "title", "dek", "heading")
 NAME_LABELS = {"ORG", "WORK_OF_ART", "PERSON", "FAC", "EVENT", "LAW", "PRODUCT", "GPE", "NORP", "LOC"}
@@ -61,7 +61,8 @@ def _check_swap(value: Any) -> None:
 
 COMMON = {
     "scope": Option("str", "narration", "whose words are judged: narration (the reporter's, quotes skipped), "
-                    "quotes, headlines, captions or all", choices=SCOPES),
+                    "quotes, headlines (titles, decks and headings), title (the article's own headline), captions "
+                    "or all", choices=SCOPES),
     "in_names": Option("bool", False, "also match inside a longer name (\"the Kiev Post\")"),
 }
 # The options of the kinds that match listed words or token patterns, besides what they list.
@@ -202,7 +203,30 @@ def house_matches(article: Article) -> dict[str, list[tuple[Block, int, Any, int
     return out
 
 
-def _in_scope(block: Block, scope: str) -> bool:
+def headline_blocks(article: Article) -> set[int]:
+    """Indexes of the article's own headline, each wording once: a front-matter title, a top-level heading
+    (H1, Markdown's "#"), and a page's <title> only when there is neither (it carries the site's name)."""
+    if "house_headline" in article.cache:
+        return article.cache["house_headline"]
+    story = _story(article)
+    own = [b for b in article.blocks if b.index in story and (
+        (b.kind == "title" and b.origin == "front_matter") or (b.kind == "heading" and b.heading_level == 1))]
+    if not own:
+        own = [b for b in article.blocks if b.kind == "title"]
+    seen: set[str] = set()
+    kept = set()
+    for b in own:
+        words = " ".join(b.text.lower().split())
+        if words not in seen:
+            seen.add(words)
+            kept.add(b.index)
+    article.cache["house_headline"] = kept
+    return kept
+
+
+def _in_scope(article: Article, block: Block, scope: str) -> bool:
+    if scope == "title":
+        return block.index in headline_blocks(article)
     if scope == "headlines":
         return block.kind in HEADLINE_KINDS
     if scope == "captions":
@@ -246,7 +270,7 @@ def scoped_matches(article: Article, card) -> Iterator[tuple[Block, int, int, An
         return
     story = _story(article)
     for block, offset, doc, start, end, entry in found:
-        if block.index not in story or not _in_scope(block, opts["scope"]):
+        if block.index not in story or not _in_scope(article, block, opts["scope"]):
             continue
         span = doc[start:end]
         a = offset + span.start_char
@@ -300,18 +324,23 @@ def _title_case(block: Block) -> bool:
 
 # -- substitution --------------------------------------------------------------------------------------------
 
+_INFLECTED = ("NNS", "NNPS", "VBZ", "VBD", "VBN", "VBG")
+
+
 def preferred_form(found: Any, preferred: str) -> str:
     """The preferred term in the found word's case and inflection: "Kiev's" keeps no suffix (the possessive
     is its own token), "Utilised" becomes "Used", "emails" with swap "email -> e-mail" becomes "e-mails"."""
     last = found[-1]
     words = preferred.split()
     tail = words[-1]
-    if last.lower_ != last.lemma_.lower() and last.lemma_.lower() != last.lower_.rstrip("s"):
+    if last.tag_ in _INFLECTED and last.lower_ != last.lemma_.lower():
         tail = _inflect(tail, last.tag_)
     elif last.tag_ in ("NNS", "NNPS") and not tail.endswith("s"):
         tail = _inflect(tail, last.tag_)
     text = " ".join([*words[:-1], tail])
     original = found.text
+    if text.lower() == original.lower():  # a swap of case alone ("Internet -> internet"): the card's case wins,
+        return text[:1].upper() + text[1:] if found[0].is_sent_start else text  # but a sentence opens with a capital
     if original.isupper() and len(original) > 1:
         return text.upper()
     if original[:1].isupper() and text[:1].islower():
@@ -320,21 +349,9 @@ def preferred_form(found: Any, preferred: str) -> str:
 
 
 def _inflect(word: str, tag: str) -> str:
-    if tag in ("NNS", "NNPS", "VBZ"):
-        if word.endswith(("s", "x", "z", "ch", "sh")):
-            return word + "es"
-        if word.endswith("y") and word[-2:-1] not in "aeiou":
-            return word[:-1] + "ies"
-        return word + "s"
-    if tag in ("VBD", "VBN"):
-        if word.endswith("e"):
-            return word + "d"
-        if word.endswith("y") and word[-2:-1] not in "aeiou":
-            return word[:-1] + "ied"
-        return word + "ed"
-    if tag == "VBG":
-        return (word[:-1] if word.endswith("e") and not word.endswith("ee") else word) + "ing"
-    return word
+    from copydesk.inflect import inflect
+
+    return inflect(word, tag)
 
 
 @kind(
@@ -410,9 +427,13 @@ def occurrence(article: Article, card) -> Iterator[Finding]:
         unit = {"article": 0, "block": block.index, "sentence": (block.index, span.sent.start)}[opts["per"]]
         groups.setdefault(unit, []).append((block, start, end))
     for found in groups.values():
-        for block, start, end in found[opts["max"]:]:  # every one past the limit, where it is
+        if len(found) > opts["max"]:  # once per unit, at the first one past the limit (as Vale reports it)
+            block, start, end = found[opts["max"]]
             yield make_finding(card, article, block, start, end, confidence=card.confidence, count=len(found),
                                max=opts["max"], unit=opts["per"])
+
+
+_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+|\s+::\s+")
 
 
 def _word_counts(article: Article, card) -> Iterator[Finding]:
@@ -421,14 +442,28 @@ def _word_counts(article: Article, card) -> Iterator[Finding]:
     opts = card.options
     story = _story(article)
     for block in article.blocks:
-        if block.index not in story or not _in_scope(block, opts["scope"]):
+        if block.index not in story or not _in_scope(article, block, opts["scope"]):
             continue
         if opts["per"] == "sentence" and block.docs:
             units = [(offset + s.start_char, offset + s.end_char) for offset, doc in block.docs for s in doc.sents]
+        elif block.kind == "title" and block.origin == "meta":
+            # A page's <title> carries the site's name after a bar or a dash ("Headline | Section | Site").
+            cut = _SITE_SUFFIX.search(block.text)
+            units = [(0, cut.start() if cut else len(block.text))]
         else:
             units = [(0, len(block.text))]
+        speech = block.kind == "quote" or _answer(block)
         for start, end in units:
-            n = word_count(block.text[start:end])
+            text = block.text[start:end]
+            if opts["scope"] == "narration":
+                if speech:
+                    continue
+                # Only the reporter's words count: a quotation inside the sentence is the speaker's length.
+                for q0, q1 in block.quotes:
+                    if q0 < end and q1 > start:
+                        a, b = max(q0, start) - start, min(q1, end) - start
+                        text = text[:a] + " " * (b - a) + text[b:]
+            n = word_count(text)
             if n > opts["max"]:
                 yield make_finding(card, article, block, start, end, confidence=card.confidence, count=n,
                                    max=opts["max"], unit="words")
@@ -507,7 +542,8 @@ def capitalization(article: Article, card) -> Iterator[Finding]:
     from copydesk.voice import sentences
 
     for sentence in sentences(article, NARRATION_BLOCKS):
-        if sentence.block.kind in HEADLINE_KINDS or not _in_scope(sentence.block, opts["scope"]):
+        if sentence.block.kind in HEADLINE_KINDS or not _in_scope(article, sentence.block, opts["scope"]) \
+                or opts["scope"] == "narration" and _answer(sentence.block):
             continue
         toks = sentence.tokens
         i = 0
@@ -526,12 +562,17 @@ def capitalization(article: Article, card) -> Iterator[Finding]:
             following = toks[i + n] if i + n < len(toks) else None
             before_name = following is not None and (following.ent_type_ == "PERSON" or following.tag_ in NAME_TAGS
                                                      and following.text[:1].isupper())
+            preceding = toks[i - 1] if i > 0 else None
+            # "Acme president Jo Sand", "the club's chairman Jo Sand": a job described by its employer, not a
+            # formal title, and lower case before the name too.
+            employer = preceding is not None and (preceding.tag_ in NAME_TAGS or preceding.tag_ == "POS"
+                                                  or preceding.ent_type_ in ("ORG", "GPE", "NORP"))
             start, end = sentence.token_span(first, last)
             text = sentence.block.text[start:end]
             if sentence.block.in_quote(start, end):
                 i += n
                 continue
-            if before_name and text[:1].islower():
+            if before_name and text[:1].islower() and not employer:
                 expected = " ".join(w[:1].upper() + w[1:] for w in text.split())
                 reason = "a title directly before a name is capitalised"
             elif not before_name and text[:1].isupper() and not first.is_sent_start and not text.isupper():
@@ -560,27 +601,48 @@ _FRACTION = re.compile(r"\d+/\d+")
 _TAGS = re.compile(r"<[^>]*>")
 
 
+PERCENT_FORMS = ("percent", "per cent", "%")
+TIME_FORMS = ("a.m.", "am", "AM")
+_PERCENT_WORDS = {"%": "%", "percent": "percent", "pct": "pct"}
+_MERIDIEM = {"am": "am", "pm": "pm", "a.m.": "am", "p.m.": "pm", "a.m": "am", "p.m": "pm"}
+_MONTHS = frozenset("january february march april may june july august september october november december jan "
+                    "feb mar apr jun jul aug sep sept oct nov dec jan. feb. mar. apr. jun. jul. aug. sep. sept. "
+                    "oct. nov. dec.".split())
+_ORDINAL_DAY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)", re.I)
+_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?|\d{1,2}[:.]\d{2}")
+
+
 @kind(
     "number_style",
     options={
-        "spell_out_below": Option("int", 10, "numbers below this are spelled out in narration (one to nine)",
-                                  min=2, max=10),
+        "spell_out_below": Option("int", 10, "numbers below this are spelled out in narration (one to nine; "
+                                  "0 leaves figures alone)", min=0, max=10),
+        "percent": Option("str", "", "how a percentage is written after its figure: percent, per cent or %; "
+                          "empty: not checked", choices=("", *PERCENT_FORMS)),
+        "times": Option("str", "", "how a clock time's am/pm is written: a.m. (3 p.m.), am (3pm) or AM; "
+                        "empty: not checked", choices=("", *TIME_FORMS)),
+        "date_ordinals": Option("bool", True, "allow ordinals in dates (\"March 5th\"); false: the day is a "
+                                "figure (\"March 5\", \"5 March\")"),
         **COMMON,
     },
-    fields=("number", "word"),
+    fields=("number", "word", "found", "preferred"),
     needs_nlp=True,
 )
 def number_style(article: Article, card) -> Iterator[Finding]:
     """A small whole number written as a figure in the reporter's prose ("5 councillors"): the house spells out
-    one to nine, except for ages, money, percentages, dates and times, measures, scores and references."""
+    one to nine, except for ages, money, percentages, dates and times, measures, scores and references. Also,
+    as the card chooses, the house's percent sign or word, its a.m./p.m., and dates without ordinals."""
     from copydesk.voice import sentences
 
     limit = card.options["spell_out_below"]
     for sentence in sentences(article, NARRATION_BLOCKS):
         block = sentence.block
-        if block.kind in HEADLINE_KINDS or not _in_scope(block, card.options["scope"]):
+        if block.kind in HEADLINE_KINDS or not _in_scope(article, block, card.options["scope"]):
             continue
         toks = sentence.tokens
+        yield from _number_forms(article, card, sentence, toks)
+        if limit < 2:
+            continue
         for k, t in enumerate(toks):
             if not t.text.isdigit() or not 1 <= int(t.text) < limit:
                 continue
@@ -615,9 +677,54 @@ def number_style(article: Article, card) -> Iterator[Finding]:
             if t.is_sent_start:
                 word = word.capitalize()
             finding = make_finding(card, article, block, start, end, confidence=card.confidence, number=t.text,
-                                   word=word)
+                                   word=word, found=t.text, preferred=word)
             finding.replacement = word
             yield finding
+
+
+def _number_forms(article: Article, card, sentence: Any, toks: list) -> Iterator[Finding]:
+    """The percent, a.m./p.m. and date-ordinal forms the card asks for. Each finding spans the figure and its
+    marker ("12 per cent", "6pm"), with the house form as a safe replacement; quoted speech is left alone."""
+    opts = card.options
+    block = sentence.block
+    text = block.text
+
+    def found(first: Any, last: Any, preferred: str) -> Finding | None:
+        a, _ = sentence.token_span(first)
+        _, b = sentence.token_span(last)
+        if preferred.endswith(".") and text[b:b + 1] == ".":
+            b += 1  # "at 6:30 AM." becomes "at 6:30 a.m.", not "a.m.."
+        if block.in_quote(a, b) or text[a:b] == preferred:
+            return None
+        f = make_finding(card, article, block, a, b, confidence=card.confidence, number=first.text,
+                         word=preferred, found=text[a:b], preferred=preferred)
+        f.replacement = preferred
+        return f
+
+    # A date or time in a "sentence" with no verb is a stamp the CMS printed ("May 30, 2019 at 1:06 PM",
+    # a masthead's "Friday, January 20th 2023"), not the reporter's prose.
+    stamp = not any(t.pos_ in ("VERB", "AUX") for t in toks) \
+        and sum(1 for t in toks if t.is_alpha and not t.ent_type_) <= 3
+    for k, t in enumerate(toks):
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        f = None
+        if opts["percent"] and nxt is not None and _FIGURE.fullmatch(t.text):
+            if nxt.lower_ in _PERCENT_WORDS:
+                f = found(t, nxt, t.text + ("%" if opts["percent"] == "%" else " " + opts["percent"]))
+            elif nxt.lower_ == "per" and k + 2 < len(toks) and toks[k + 2].lower_ == "cent":
+                f = found(t, toks[k + 2], t.text + ("%" if opts["percent"] == "%" else " " + opts["percent"]))
+        elif opts["times"] and not stamp and nxt is not None and nxt.lower_ in _MERIDIEM and _FIGURE.fullmatch(t.text) \
+                and (":" in t.text or "." in t.text or t.text.isdigit() and 1 <= int(t.text) <= 12):
+            half = _MERIDIEM[nxt.lower_]
+            marker = {"a.m.": f" {half[0]}.m.", "am": half, "AM": " " + half.upper()}[opts["times"]]
+            f = found(t, nxt, t.text + marker)
+        elif not opts["date_ordinals"] and not stamp and (m := _ORDINAL_DAY.fullmatch(t.text)) and int(m.group(1)) <= 31:
+            prev = toks[k - 1].lower_ if k > 0 else ""
+            # "March 5th", "5th March" (not "the 5th of March", whose fix would need more than the figure)
+            if prev in _MONTHS or nxt is not None and nxt.lower_ in _MONTHS:
+                f = found(t, t, m.group(1))
+        if f is not None:
+            yield f
 
 
 # -- first reference -----------------------------------------------------------------------------------------
@@ -666,7 +773,7 @@ def _first_names(article: Article, card) -> Iterator[Finding]:
     seen: dict[str, Any] = {}
     for m in sorted(person_mentions(article), key=lambda m: (m.sentence.block.index, m.start)):
         block = m.sentence.block
-        if block.kind == "quote" or block.in_quote(m.start, m.end) or not _in_scope(block, card.options["scope"]):
+        if block.kind == "quote" or block.in_quote(m.start, m.end) or not _in_scope(article, block, card.options["scope"]):
             continue
         if block.kind in HEADLINE_KINDS:
             continue  # a headline names people by surname: the body's first mention is what counts
@@ -702,7 +809,7 @@ def _first_abbreviations(article: Article, card) -> Iterator[Finding]:
         if block.kind in HEADLINE_KINDS or not block.in_body:
             before.append(block.text)
             continue
-        if block.kind not in NARRATION_BLOCKS or not _in_scope(block, card.options["scope"]):
+        if block.kind not in NARRATION_BLOCKS or not _in_scope(article, block, card.options["scope"]):
             before.append(block.text)
             continue
         if block.text.upper() == block.text:
