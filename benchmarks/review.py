@@ -177,8 +177,10 @@ def summary(findings: list[dict], verdicts: dict[str, dict], rules: set[str] | N
     total = [f for rows in by_rule.values() for f in rows]
     gate = [f for f in total if f["severity"] in GATE]
     *_, p_gate = precision(gate, verdicts)
+    *_, p_all = precision(total, verdicts)
     print(f"\n{len(total)} findings, {len(gate)} at the gate; {sum(f['fp'] in verdicts for f in total)} judged; "
-          f"gate precision {p_gate:.2f}" if p_gate is not None else "")
+          f"gate precision {p_gate:.2f}" + (f", all findings {p_all:.2f}" if p_all is not None else "")
+          if p_gate is not None else "")
 
 
 def show_unjudged(findings: list[dict], verdicts: dict[str, dict], per_rule: int, rules: set[str] | None) -> None:

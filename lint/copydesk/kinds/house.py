@@ -494,19 +494,38 @@ def _heading_case_problem(block: Block, rule: str, exceptions: set[str]) -> tupl
     after_colon = set()
     for offset, doc in block.docs:
         for t in doc:
-            if t.text in (":", "—", "–"):
+            # ...and so may the first word of a heading's second sentence (a deck: "Vines thrive. No grape...").
+            if t.text in (":", "—", "–", ".", "!", "?"):
                 nxt = next((u for u in doc[t.i + 1:] if u.is_alpha), None)
                 if nxt is not None:
                     after_colon.add((offset, nxt.i))
+    # A page's <title> ends with the site's name ("Headline | Section | The Gazette"): not the house's heading.
+    cut = _SITE_SUFFIX.search(block.text) if block.kind == "title" and block.origin == "meta" else None
     for n, (offset, t) in enumerate(tokens):
         word = t.text
+        if cut is not None and offset + t.idx >= cut.start():
+            break
         if n == 0 or (offset, t.i) in after_colon or word.lower() in exceptions:
             continue
-        if rule == "sentence" and word[:1].isupper() and not word.isupper() and (offset, t.i) not in names:
+        if rule == "sentence" and word[:1].isupper() and not word.isupper() and (offset, t.i) not in names \
+                and not (tagged and _in_capital_run(t, first=tokens[0][1])):
             return offset + t.idx, offset + t.idx + len(word), word
         if rule == "title" and word[:1].islower() and word.lower() not in SMALL_WORDS:
             return offset + t.idx, offset + t.idx + len(word), word
     return None
+
+
+def _in_capital_run(t: Any, first: Any) -> bool:
+    """In a heading otherwise in sentence case, capitalised words side by side are a name the tagger missed
+    ("Best value: Lindmark Everyday", "a trailer for Rocket League", "Germany's Frühburgunder")."""
+    doc = t.doc
+
+    def capital(i: int) -> bool:
+        return 0 <= i < len(doc) and doc[i].is_alpha and doc[i].text[:1].isupper() \
+            and not (doc is first.doc and i == first.i) and not doc[i].is_sent_start
+
+    before = t.i - 2 if t.i >= 2 and doc[t.i - 1].text in ("'s", "’s") else t.i - 1
+    return capital(before) or capital(t.i + 1)
 
 
 @kind(
@@ -659,7 +678,11 @@ def number_style(article: Article, card) -> Iterator[Finding]:
                     or prev == "in" and before.isdigit()  # the second half of a ratio
                     or prev == "." and before == "no"  # No. 3
                     or _FRACTION.fullmatch(nxt)  # 1 1/2 cups
-                    or k > 0 and toks[k - 1].tag_ in NAME_TAGS  # part of a name: Series 3, Apollo 11
+                    or k > 0 and (toks[k - 1].tag_ in NAME_TAGS  # part of a name: Series 3, Apollo 11, Diablo 4
+                                  or toks[k - 1].is_title and (not toks[k - 1].is_sent_start
+                                                               or toks[k - 1].pos_ in ("PROPN", "NOUN")))
+                    or prev in ("and", "or", "to") and before.isdigit()  # versions 2 and 3, pages 4 to 6
+                    or prev == "(" and nxt == ")"  # a count in brackets: "Comments (2)"
                     or k + 1 < len(toks) and toks[k + 1].tag_ in NAME_TAGS and toks[k + 1].text[:1].isupper()
                     or k == 0 and block.kind == "list_item"):
                 # ...and "The 7 Habits" (a title), and a quantity heading a list item (an ingredient)
@@ -671,7 +694,7 @@ def number_style(article: Article, card) -> Iterator[Finding]:
             source_line = article.source.line_text(line_no)
             if not _TAGS.sub("", source_line[:column - 1]).strip() and len(_TAGS.sub(" ", source_line).split()) <= 8:
                 continue
-            if block.in_quote(start, end):
+            if block.in_quote(start, end) or block.in_code(start, end):
                 continue
             word = NUMBER_WORDS[int(t.text)]
             if t.is_sent_start:
@@ -703,8 +726,9 @@ def _number_forms(article: Article, card, sentence: Any, toks: list) -> Iterator
 
     # A date or time in a "sentence" with no verb is a stamp the CMS printed ("May 30, 2019 at 1:06 PM",
     # a masthead's "Friday, January 20th 2023"), not the reporter's prose.
-    stamp = not any(t.pos_ in ("VERB", "AUX") for t in toks) \
-        and sum(1 for t in toks if t.is_alpha and not t.ent_type_) <= 3
+    words = [t for t in toks if t.lower_ not in _MERIDIEM]  # "am" is not the verb here
+    stamp = not any(t.pos_ in ("VERB", "AUX") for t in words) \
+        and sum(1 for t in words if t.is_alpha and not t.ent_type_) <= 3
     for k, t in enumerate(toks):
         nxt = toks[k + 1] if k + 1 < len(toks) else None
         f = None
@@ -715,6 +739,8 @@ def _number_forms(article: Article, card, sentence: Any, toks: list) -> Iterator
                 f = found(t, toks[k + 2], t.text + ("%" if opts["percent"] == "%" else " " + opts["percent"]))
         elif opts["times"] and not stamp and nxt is not None and nxt.lower_ in _MERIDIEM and _FIGURE.fullmatch(t.text) \
                 and (":" in t.text or "." in t.text or t.text.isdigit() and 1 <= int(t.text) <= 12):
+            if k >= 2 and toks[k - 1].lower_ == "at" and toks[k - 2].text.isdigit():
+                continue  # "May 30, 2019 at 5:38 PM": a post's or a comment's timestamp, printed by the CMS
             half = _MERIDIEM[nxt.lower_]
             marker = {"a.m.": f" {half[0]}.m.", "am": half, "AM": " " + half.upper()}[opts["times"]]
             f = found(t, nxt, t.text + marker)

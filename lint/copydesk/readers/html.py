@@ -51,6 +51,7 @@ class _Reader(HTMLParser):
         self.element_count = 0
         self.skip_depth = 0
         self.current: tuple | None = None  # (tag, level, builder, region, kind, tag offset, tag length)
+        self.code_at: list[int] = []  # where each open <code> began in the current block's text
         self.loose: TextBuilder | None = None  # text outside any block element (a <div>, <span>...)
         self.loose_region: tuple[str, int] | None = None
         self.quote_depth = 0
@@ -161,6 +162,8 @@ class _Reader(HTMLParser):
             self.figures.append({"media": False, "captions": []})
         if tag == "blockquote":
             self.quote_depth += 1
+        if tag in ("code", "kbd", "samp") and self.current:
+            self.code_at.append(self.current[2].length)  # inline code is not prose: the house rules skip it
         if label or tag in BLOCK_TAGS or tag in CONTAINER_TAGS:
             self._flush_loose()
         if tag in BLOCK_TAGS:
@@ -189,6 +192,9 @@ class _Reader(HTMLParser):
                 self.skip_depth -= 1
             if open_tag == "blockquote":
                 self.quote_depth -= 1
+            if open_tag in ("code", "kbd", "samp") and self.code_at and self.current:
+                builder = self.current[2]
+                builder.code.append((min(self.code_at.pop(), builder.length), builder.length))
             if self.pull_depth_at and self.pull_depth_at[-1] == len(self.stack):
                 self.pull_depth_at.pop()
             if self.main_tags and self.main_tags[-1] == len(self.stack):
@@ -210,6 +216,7 @@ class _Reader(HTMLParser):
             return
         tag, level, builder, region, kind, tag_at, tag_len = self.current
         self.current = None
+        self.code_at.clear()
         text, smap = builder.stripped()
         if not text and kind != "list_item":
             return
@@ -228,6 +235,10 @@ class _Reader(HTMLParser):
             block.attrs["pullquote"] = True
         if tag in ("td", "th"):
             block.attrs["table_cell"] = True  # data, not prose or furniture
+        if builder.code:
+            raw = builder.text()
+            lead = len(raw) - len(raw.lstrip())
+            block.attrs["code_spans"] = [(max(0, a - lead), max(0, b - lead)) for a, b in builder.code]
         if tag == "figcaption":
             if self.figures:
                 self.figures[-1]["captions"].append(block)
