@@ -296,3 +296,106 @@ def test_first_reference(tmp_path):
     assert linter.check_text(spelled, path).findings == []
     shouted = "WHAT THE BOARD FOUND\n\nThe board found no faults, said Sen. Ida Marr, R-TX.\n"
     assert linter.check_text(shouted, path.replace(".md", ".txt")).findings == []
+
+
+@pytest.mark.parametrize("code, narration, quoted, named, fixed", [
+    ("NRB045", "Fares on the island ferry rose by 12 per cent this winter.",
+     "\"Fares rose by 12 per cent,\" said the skipper, Bo Lindqvist.",
+     "The Per Cent Club gave the ferry trust a grant.",
+     "Fares on the island ferry rose by 12 percent this winter."),
+    ("NRB046", "The last ferry to Skarholm now leaves at 6pm on weekdays.",
+     "\"It leaves at 6pm,\" said the skipper, Bo Lindqvist.",
+     "The band 6PM Sharp played on the quay.",
+     "The last ferry to Skarholm now leaves at 6 p.m. on weekdays."),
+    ("NRB047", "The Skarholm ferry returns to service on March 5th after its refit.",
+     "\"We are back on March 5th,\" said the skipper, Bo Lindqvist.",
+     "The ferry came 5th of the 12 boats in the harbour race.",
+     "The Skarholm ferry returns to service on March 5 after its refit."),
+])
+def test_number_forms_narration_quotes_names_and_fix(tmp_path, code, narration, quoted, named, fixed):
+    """Percent, clock times and date ordinals: flagged in narration, left alone in quotes and elsewhere, and the
+    safe fix put in place and checked again."""
+    write(tmp_path / ".copydesk.toml", f'styles = ["newsroom-basic"]\nselect = ["{code}"]\n')
+    for text, flagged in ((narration, True), (quoted, False), (named, False)):
+        write(tmp_path / "d.txt", text + "\n")
+        report = json.loads(run_cli("check", "--format", "json", "--fail-on", "never", "d.txt", cwd=tmp_path).stdout)
+        assert bool(report["files"][0]["findings"]) == flagged, (code, text, report["files"][0]["findings"])
+    draft = write(tmp_path / "d.txt", narration + "\n")
+    run_cli("check", "--fix", "d.txt", cwd=tmp_path)
+    assert draft.read_text() == fixed + "\n"
+    assert run_cli("check", "d.txt", cwd=tmp_path).returncode == 0
+
+
+def test_timestamps_and_mastheads_are_not_prose(tmp_path):
+    linter = _linter(tmp_path, "")
+    path = str(tmp_path / "d.txt")
+    for text in ("Posted on May 30, 2031 at 5:38 PM", "Friday, January 20th 2031", "10:08 am Fri"):
+        codes = _codes(linter.check_text(text + "\n\nThe ferry sailed on time.\n", path))
+        assert "NRB046" not in codes and "NRB047" not in codes, text
+    assert "NRB046" in _codes(linter.check_text("Tickets go on sale on Friday at 10am.\n", path))
+
+
+def test_irregular_verbs_inflect_in_the_suggestion(tmp_path):
+    linter = _linter(tmp_path)
+    cases = {"The harbour board has commenced the repairs.": "begun",
+             "The harbour board commenced the repairs in May.": "began",
+             "The harbour board commences the repairs in May.": "begins",
+             "The board utilizes two tugs.": "uses"}
+    for text, expected in cases.items():
+        found = [f for f in linter.check_text(text, "t.txt").findings if f.code in ("NRB002", "NRB003")]
+        assert [f.replacement for f in found] == [expected], text
+    from copydesk.inflect import inflect
+
+    assert [inflect("stop", "VBD"), inflect("visit", "VBG"), inflect("commit", "VBN"), inflect("child", "NNS"),
+            inflect("try", "VBZ"), inflect("die", "VBG")] == ["stopped", "visiting", "committed", "children",
+                                                            "tries", "dying"]
+
+
+def test_a_case_only_swap_keeps_the_cards_case(tmp_path):
+    linter = _linter(tmp_path)
+    found = [f for f in linter.check_text("Half the island has no fast Internet yet.\n", "t.txt").findings
+             if f.code == "NRB048"]
+    assert [f.replacement for f in found] == ["internet"]
+    assert "NRB048" not in _codes(linter.check_text("Internet access reached the island in 2004.\n", "t.txt"))
+
+
+def test_heading_case_knows_names_and_site_names(tmp_path):
+    write(tmp_path / ".copydesk.toml", 'styles = ["newsroom-basic"]\nselect = ["NRB040"]\n')
+    from copydesk import api
+
+    linter = api.Linter(tmp_path / ".copydesk.toml")
+    md = str(tmp_path / "d.md")
+    assert _codes(linter.check_text("# Best value: Lindmark Everyday\n\nA boot for the quay.\n", md)) == []
+    assert _codes(linter.check_text("# Finding a Fix\n\nA boot for the quay.\n", md)) == ["NRB040"]
+    deck = ("---\ntitle: Vines thrive on the island\ndek: The island grows wine. No grape likes the wind.\n---\n\n"
+            "The vines thrive.\n")
+    assert _codes(linter.check_text(deck, md)) == []  # a deck's second sentence opens with a capital
+    page = ("<html><head><title>Vines thrive on the island | Food | The Skarholm Gazette</title></head>"
+            "<body><p>The vines thrive.</p></body></html>")
+    assert _codes(linter.check_text(page, str(tmp_path / "p.html"))) == []
+
+
+def test_an_employers_job_title_stays_lower_case(tmp_path):
+    linter = _linter(tmp_path)
+    assert "NRB041" not in _codes(linter.check_text("Ferrylink president Jo Sand said fares would rise.\n", "t.txt"))
+    assert "NRB041" in _codes(linter.check_text("The island's new president Jo Sand said fares would rise, "
+                                                "and president Ola Berg agreed.\n", "t.txt"))
+
+
+def test_sentence_length_counts_the_reporters_words(tmp_path):
+    linter = _linter(tmp_path)
+    speech = " ".join(["we sailed on through the storm"] * 12)
+    quoted = f'The skipper said: "{speech}." The ferry docked at noon.\n'
+    assert "NRB032" not in _codes(linter.check_text(quoted, "t.txt"))
+    narration = " ".join(["the ferry sailed on through the storm"] * 10) + ".\n"
+    assert "NRB032" in _codes(linter.check_text(narration.capitalize(), "t.txt"))
+
+
+def test_html_inline_code_is_not_prose(tmp_path):
+    linter = _linter(tmp_path)
+    page = ("<html><body><p>The parser accepts <code>3</code> arguments and the <code>utilise</code> flag, "
+            "and we utilise it in 3 places.</p></body></html>")
+    found = [(f.code, f.excerpt) for f in linter.check_text(page, str(tmp_path / "p.html")).findings
+             if f.code in ("NRB002", "NRB042")]
+    assert sorted(found) == [("NRB002", "utilise"), ("NRB042", "3")]
+    assert len([f for f in linter.check_text(page, str(tmp_path / "p.html")).findings if f.code == "NRB042"]) == 1

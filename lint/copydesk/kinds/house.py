@@ -484,7 +484,10 @@ def _heading_case_problem(block: Block, rule: str, exceptions: set[str]) -> tupl
     tokens = [(offset, t) for offset, doc in block.docs for t in doc if t.is_alpha]
     # In a title-case heading the tagger calls every capitalised word a proper noun: only entities count as
     # names there.
-    tagged = not is_title_case(block.text)
+    # (A heading with any lower-case word besides the small ones is not in title case: "Best value: Lindmark
+    # Everyday" is sentence case with a name in it.)
+    tagged = not is_title_case(block.text) or any(
+        t.text[:1].islower() and t.lower_ not in SMALL_WORDS for _, t in tokens)
     # ...and an "entity" spanning most of such a heading is the tagger misreading it, not a name.
     words = max(1, len(tokens))
     entities = {(offset, i) for offset, doc in block.docs for e in doc.ents
@@ -522,7 +525,7 @@ def _in_capital_run(t: Any, first: Any) -> bool:
 
     def capital(i: int) -> bool:
         return 0 <= i < len(doc) and doc[i].is_alpha and doc[i].text[:1].isupper() \
-            and not (doc is first.doc and i == first.i) and not doc[i].is_sent_start
+            and not (doc is first.doc and i == first.i)
 
     before = t.i - 2 if t.i >= 2 and doc[t.i - 1].text in ("'s", "’s") else t.i - 1
     return capital(before) or capital(t.i + 1)
