@@ -74,3 +74,19 @@ def test_every_command_and_option_is_documented():
             for flag in action.option_strings:
                 if flag.startswith("--") and flag != "--help":
                     assert flag in docs, f"copydesk {name} {flag} is undocumented"
+
+
+def test_the_kinds_table_is_generated_from_the_code():
+    """docs/rule-cards.md lists every kind the code registers, with its options and message fields."""
+    sys.path.insert(0, str(ROOT / "docs"))
+    try:
+        import build
+    finally:
+        sys.path.pop(0)
+    from copydesk.kinds import load_kinds
+
+    page = (ROOT / "docs" / "rule-cards.md").read_text()
+    assert page == build.rule_cards_page(page), "stale kinds table in docs/rule-cards.md: run python docs/build.py"
+    for name, k in load_kinds().items():
+        row = next(line for line in page.splitlines() if line.startswith(f"| `{name}` |"))
+        assert all(f"`{o}`" in row for o in k.options), name
