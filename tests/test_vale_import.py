@@ -16,6 +16,13 @@ STYLES = ("Microsoft", "write-good")
 # Where copydesk's answer differs from Vale's expected lines, and why. Each is an expected failure (strict: if
 # it starts passing, the entry must go).
 KNOWN_DIFFERENCES = {
+    ("Microsoft", "Headings"): "Microsoft.Headings (capitalization, $sentence) is converted to Vale's current "
+                               "sentence(): a heading passes when more than 80% of its words are right, where an "
+                               "all-caps word and the word after an indicator (':') are right. By that rule "
+                               "'Test: modern documentation management' and 'Accepting a JSON response' pass and "
+                               "'8. Do step eight' fails (3 of 4), the opposite of the fixture's expected lines, "
+                               "which a Vale with a different rule must have printed. The HeadingColons, "
+                               "HeadingPunctuation and HeadingAcronyms lines of the scenario match.",
     ("write-good", "Weasel"): "Vale's expected output lists 'very' only, but the style's token list has 'fairly' "
                               "too, which the fixture's line 5 contains; we report it. Not on purpose: we have not "
                               "found the Vale behaviour that leaves it out (the fixture may predate the token).",
@@ -66,9 +73,14 @@ def test_conformance_bars(converted):
 def test_the_cli_report_names_and_selection_by_vale_name(tmp_path):
     proc = run_cli("import-vale", str(VALE / "write-good" / "write-good"), "converted/write-good", cwd=tmp_path)
     assert proc.returncode == 0
-    assert b"not converted: write-good.Illusions: extends 'repetition'" in proc.stdout
     report = (tmp_path / "converted" / "write-good" / "import-report.txt").read_text()
-    assert "converted 7 of 8 checks" in report and "write-good.Illusions" in report
+    assert "converted 8 of 8 checks" in report
+    # A check type not converted, and one using a key the converter does not translate, each with its reason.
+    write(tmp_path / "Style" / "Spell.yml", "extends: spelling\nmessage: x\n")
+    write(tmp_path / "Style" / "Odd.yml", "extends: occurrence\ntoken: x\nmax: 1\nmessage: x\nwhatever: 1\n")
+    proc = run_cli("import-vale", "Style", "out", cwd=tmp_path)
+    assert b"not converted: Style.Spell: extends 'spelling': not converted yet" in proc.stdout
+    assert b"not converted: Style.Odd: uses whatever, which the converter does not translate" in proc.stdout
     write(tmp_path / "c.toml", 'styles = ["converted/write-good"]\nselect = ["write-good.Weasel"]\n')
     write(tmp_path / "d.md", "It was very good, and clearly the team was extremely happy.\n\n"
                              "<!-- copydesk: disable-next-line write-good.Weasel -->\nThat was very late.\n")
@@ -100,3 +112,59 @@ def test_a_bad_style_folder_is_one_line(tmp_path):
     proc = run_cli("import-vale", "Style", "out", cwd=tmp_path)
     assert proc.returncode == 0 and b"not converted: Style.Broken: the pattern '(unclosed'" in proc.stdout
     assert b"converted 1 of 2" in proc.stdout
+
+
+def _import_one(tmp_path, name: str, check: str):
+    write(tmp_path / "Gazette" / f"{name}.yml", check)
+    proc = run_cli("import-vale", "Gazette", "gz", cwd=tmp_path)
+    assert proc.returncode == 0 and b"converted 1 of 1" in proc.stdout, proc.stdout
+    write(tmp_path / "c.toml", f'styles = ["gz"]\nselect = ["Gazette.{name}"]\n')
+
+    def lines(text: str, name_: str = "d.md") -> list[tuple[int, int, str]]:
+        write(tmp_path / name_, text)
+        report = json.loads(run_cli("check", "--config", "c.toml", "--format", "json", "--fail-on", "never", name_,
+                                    cwd=tmp_path).stdout)
+        return [(f["line"], f["column"], f["message"]) for f in report["files"][0]["findings"]]
+    return lines
+
+
+def test_imported_occurrence_counts_per_sentence_and_reports_once(tmp_path):
+    lines = _import_one(tmp_path, "Long", "extends: occurrence\nmessage: 'Keep sentences short.'\nscope: sentence\n"
+                                          "max: 6\ntoken: '\\b(\\w+)\\b'\n")
+    text = "The ferry sails at noon. The ferry to Skarholm sails at noon on every weekday of the year.\n"
+    assert lines(text) == [(1, text.index("The ferry to") + 1, "Keep sentences short.")]
+    assert lines("The ferry sails at noon. It is late.\n") == []
+
+
+def test_imported_repetition_within_a_sentence_not_across_code_or_sentences(tmp_path):
+    lines = _import_one(tmp_path, "Twice", "extends: repetition\nmessage: \"'%s' is repeated!\"\nalpha: true\n"
+                                           "tokens: ['[^\\s]+']\n")
+    assert lines("The the ferry sails at noon.\n") == []  # Vale compares exactly unless ignorecase
+    assert lines("Ferry ferry\n\nThe ferry sails at noon noon every day.\n") == [(3, 20, "'noon' is repeated!")]
+    assert lines("It sails at `noon` noon. Noon. Noon is late. // //\n") == []
+
+
+def test_imported_conditional_needs_a_definition_first(tmp_path):
+    lines = _import_one(tmp_path, "Acro", "extends: conditional\nmessage: \"'%s' has no definition.\"\n"
+                                          "ignorecase: false\nfirst: '\\b([A-Z]{3,5})\\b'\n"
+                                          "second: '(?:\\b[A-Z][a-z]+ )+\\(([A-Z]{3,5})\\)'\nexceptions: [FAQ]\n")
+    text = ("The Harbour Safety Board (HSB) met on Monday.\n\nThe HSB and the QRFT disagreed; see the FAQ.\n")
+    assert lines(text) == [(3, text.split("\n")[2].index("QRFT") + 1, "'QRFT' has no definition.")]
+
+
+def test_imported_capitalization_of_headings(tmp_path):
+    lines = _import_one(tmp_path, "Heads", "extends: capitalization\nmessage: \"'%s' should be in sentence case.\"\n"
+                                           "scope: heading\nmatch: $sentence\nindicators: [':']\n"
+                                           "exceptions: [Skarholm]\n")
+    text = "# Ferry returns to Skarholm\n\nText.\n\n## The Ferry Returns To Port\n\nText.\n"
+    assert lines(text) == [(5, 4, "'The Ferry Returns To Port' should be in sentence case.")]
+
+
+def test_delimited_nested_repeats_are_accepted_and_ambiguous_ones_refused():
+    from copydesk.kinds import OptionError, compile_pattern
+
+    for safe in (r"(?:\b[A-Z][a-z]+ )+\(([A-Z]{3,5})\)", r"(?:[^\s,]+,){1,} \w+", r"(?:\w+ )+"):
+        compile_pattern(safe)
+    for unsafe in (r"(\w+\s?)+", r"(a*)*", r"(?:a+)+b", r"(?:.+,)+", r"(?:[a-z]+ ?)+"):
+        with pytest.raises(OptionError):
+            compile_pattern(unsafe)

@@ -71,6 +71,15 @@ def enabled_checks(fixture: Path) -> tuple[list[str], list[str]]:
     return checks, globs
 
 
+def _expand(globs: list[str]) -> list[str]:
+    """Vale's section globs may hold braces ("*.{md,rst}"), which fnmatch does not read: expand them."""
+    out = []
+    for g in globs:
+        m = re.search(r"\{([^{}]*)\}", g)
+        out += _expand([g[:m.start()] + alt + g[m.end():] for alt in m.group(1).split(",")]) if m else [g]
+    return out
+
+
 def run_scenario(root: Path, scenario: Scenario, converted: Path, known: set[str]) -> list[str] | None:
     """copydesk's lines for the scenario, or None when a check it switches on was not converted. Checks the
     style does not have at all are ignored, as Vale ignores them."""
@@ -89,7 +98,7 @@ def run_scenario(root: Path, scenario: Scenario, converted: Path, known: set[str
     linter = api.Linter(config, warm=False)
     lines: list[tuple] = []
     for path in sorted(fixture.iterdir()):
-        if not path.is_file() or not any(fnmatch.fnmatch(path.name, g) for g in globs):
+        if not path.is_file() or not any(fnmatch.fnmatch(path.name, g) for g in _expand(globs)):
             continue
         result = linter.check_file(path)
         for f in result.findings:

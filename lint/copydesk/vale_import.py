@@ -16,13 +16,20 @@ from typing import Any
 import yaml
 
 LEVELS = {"error": "error", "warning": "warning", "suggestion": "info"}
-CONVERTED = ("existence", "substitution")
+CONVERTED = ("existence", "substitution", "occurrence", "repetition", "conditional", "capitalization")
 # Vale keys each converted kind understands; any other key makes the check unconvertible (its meaning would
 # be lost), except those that only describe the check.
 DESCRIPTIVE = {"extends", "message", "link", "level", "description", "action", "scope", "ignorecase", "nonword",
                "code", "vocab"}
 KEYS = {"existence": DESCRIPTIVE | {"tokens", "raw", "exceptions", "append"},
-        "substitution": DESCRIPTIVE | {"swap", "exceptions"}}
+        "substitution": DESCRIPTIVE | {"swap", "exceptions"},
+        "occurrence": DESCRIPTIVE | {"token", "max", "min"},
+        "repetition": DESCRIPTIVE | {"tokens", "max", "alpha", "exceptions"},
+        "conditional": DESCRIPTIVE | {"first", "second", "exceptions"},
+        "capitalization": DESCRIPTIVE | {"match", "exceptions", "indicators", "threshold", "style"}}
+# The message fields each kind fills Vale's %s with, in order (occurrence prints its message as it is).
+MESSAGE_FIELDS = {"existence": ["match"], "substitution": ["expected", "observed"], "occurrence": [],
+                  "repetition": ["match"], "conditional": ["match"], "capitalization": ["match"]}
 SCOPES = {"text": "text", "heading": "heading", "paragraph": "text", "sentence": "text", "list": "list",
           "raw": None, "summary": "text"}
 
@@ -56,11 +63,11 @@ def _prefix(style: str) -> str:
 
 def _message(message: str, kind: str) -> str:
     """Vale's printf-style message as a card template: %s in order become the kind's fields."""
-    fields = ["match"] if kind == "existence" else ["expected", "observed"]
+    fields = MESSAGE_FIELDS[kind]
     message = message.replace("{", "{{").replace("}", "}}")
     out, n = [], 0
     for part in re.split(r"(%s)", message):
-        if part == "%s":
+        if part == "%s" and fields:
             out.append("{" + fields[min(n, len(fields) - 1)] + "}")
             n += 1
         else:
@@ -74,7 +81,7 @@ def convert_check(style: str, name: str, data: Any, voice_aware: bool = False) -
         return None, "not a YAML mapping"
     extends = data.get("extends")
     if extends not in CONVERTED:
-        return None, f"extends {extends!r}: not converted yet (existence and substitution are)"
+        return None, f"extends {extends!r}: not converted yet ({', '.join(CONVERTED)} are)"
     unknown = sorted(set(data) - KEYS[extends])
     if unknown:
         return None, f"uses {', '.join(unknown)}, which the converter does not translate"
@@ -85,12 +92,44 @@ def convert_check(style: str, name: str, data: Any, voice_aware: bool = False) -
     if data.get("code"):
         return None, "checks source code (code: true)"
     scoped = SCOPES[scope]
+    if extends == "occurrence" and scope in ("sentence", "paragraph"):
+        scoped = scope  # what an occurrence check counts in
     if voice_aware and scoped == "text":
         scoped = "narration"  # copydesk's voice awareness: quoted speech is the speaker's, not the writer's
-    options: dict[str, Any] = {"origin": f"{style}.{name}", "scope": scoped,
-                               "ignorecase": bool(data.get("ignorecase", False)),
-                               "nonword": bool(data.get("nonword", False))}
-    if extends == "existence":
+    options: dict[str, Any] = {"origin": f"{style}.{name}", "scope": scoped}
+    if extends != "capitalization":
+        options["ignorecase"] = bool(data.get("ignorecase", False))
+    if extends in ("existence", "substitution"):
+        options["nonword"] = bool(data.get("nonword", False))
+    patterns: list[str] = []
+    if extends == "occurrence":
+        token = str(data.get("token") or "")
+        if not token:
+            return None, "no token to count"
+        options.update(token=token, max=int(data.get("max") or 0), min=int(data.get("min") or 0))
+        patterns = [token]
+    elif extends == "repetition":
+        tokens = [str(t) for t in (data.get("tokens") or [])]
+        if not tokens:
+            return None, "no tokens"
+        options.update(tokens=tokens, max=int(data.get("max") or 0), alpha=bool(data.get("alpha", False)),
+                       exceptions=[str(e) for e in (data.get("exceptions") or [])])
+        patterns = tokens
+    elif extends == "conditional":
+        first, second = str(data.get("first") or ""), str(data.get("second") or "")
+        if not first or not second:
+            return None, "needs both first and second"
+        options.update(first=first, second=second, exceptions=[str(e) for e in (data.get("exceptions") or [])])
+        patterns = [first, second]
+    elif extends == "capitalization":
+        match = str(data.get("match") or "$sentence")
+        if match.startswith("$") and match not in ("$sentence", "$title", "$lower", "$upper"):
+            return None, f"match {match!r} is not one of $sentence, $title, $lower, $upper"
+        options.update(match=match, exceptions=[str(e) for e in (data.get("exceptions") or [])],
+                       indicators=[str(i) for i in (data.get("indicators") or [])],
+                       threshold=float(data.get("threshold") or 0.8))
+        patterns = [] if match.startswith("$") else [match]
+    elif extends == "existence":
         tokens = [str(t) for t in (data.get("tokens") or [])]
         raw = [str(t) for t in (data.get("raw") or [])]
         if not tokens and not raw:
@@ -105,7 +144,8 @@ def convert_check(style: str, name: str, data: Any, voice_aware: bool = False) -
         if data.get("exceptions"):
             return None, "substitution exceptions are not translated"
         options["swap"] = {str(k): str(v) for k, v in swap.items()}
-    for value in options.get("tokens", []) + options.get("raw", []) + list(options.get("swap", {})):
+    for value in patterns + options.get("raw", []) + list(options.get("swap", {})) + (
+            options.get("tokens", []) if extends == "existence" else []):
         try:
             re.compile(value)
         except re.error as exc:
@@ -123,7 +163,7 @@ def import_style(style_dir: str | Path, out_dir: str | Path, voice_aware: bool =
     """Convert every check of a Vale style folder into cards under out_dir (with a style.yaml and a report).
     voice_aware: every text-scoped check skips quoted speech, as copydesk's own rules do; by default a converted
     check matches where Vale's does, quotations included."""
-    from copydesk.kinds import OptionError
+    from copydesk.kinds import OptionError, compile_pattern
     from copydesk.kinds.vale import vale_regex
 
     src = Path(style_dir)
@@ -146,10 +186,16 @@ def import_style(style_dir: str | Path, out_dir: str | Path, voice_aware: bool =
             result.skipped.append((f"{style}.{name}", f"not valid YAML: {str(exc).splitlines()[0]}"))
             continue
         card, reason = convert_check(style, name, data, voice_aware)
-        if card is not None and card["kind"] == "vale_existence":
-            try:
-                vale_regex(card["options"]["tokens"], card["options"]["ignorecase"], card["options"]["nonword"],
-                           card["options"]["raw"])
+        if card is not None:
+            try:  # the backtracking guard every card regex passes, before a card is written
+                o = card["options"]
+                if card["kind"] == "vale_existence":
+                    vale_regex(o["tokens"], o["ignorecase"], o["nonword"], o["raw"])
+                for value in ([o["token"]] if "token" in o else []) + (o["tokens"] if card["kind"] ==
+                                                                       "vale_repetition" else []) \
+                        + [o[k] for k in ("first", "second") if k in o] \
+                        + ([o["match"]] if not o.get("match", "$").startswith("$") else []):
+                    compile_pattern(value)
             except OptionError as exc:
                 card, reason = None, str(exc)
         if card is None:

@@ -73,12 +73,56 @@ def kind(name: str, *, options: dict[str, Option] | None = None, fields: tuple[s
     return register
 
 
+_SAMPLE = [chr(c) for c in range(0x20, 0x7F)] + list("\t\néßЖ中٣")
+_CATEGORIES = {
+    sre_constants.CATEGORY_WORD: lambda c: c.isalnum() or c == "_",
+    sre_constants.CATEGORY_NOT_WORD: lambda c: not (c.isalnum() or c == "_"),
+    sre_constants.CATEGORY_DIGIT: str.isdigit, sre_constants.CATEGORY_NOT_DIGIT: lambda c: not c.isdigit(),
+    sre_constants.CATEGORY_SPACE: str.isspace, sre_constants.CATEGORY_NOT_SPACE: lambda c: not c.isspace(),
+}
+
+
+def _one_char(item) -> Any:
+    """A predicate for an element that matches exactly one character (a literal, a class), else None."""
+    op, arg = item
+    if op == sre_constants.LITERAL:
+        return lambda c: c.lower() == chr(arg).lower()
+    if op == sre_constants.NOT_LITERAL:
+        return lambda c: c.lower() != chr(arg).lower()
+    if op == sre_constants.IN:
+        negate = any(o == sre_constants.NEGATE for o, _ in arg)
+        tests = []
+        for o, a in arg:
+            if o == sre_constants.LITERAL:
+                tests.append(lambda c, a=a: c.lower() == chr(a).lower())
+            elif o == sre_constants.RANGE:
+                tests.append(lambda c, a=a: any(a[0] <= ord(x) <= a[1] for x in (c, c.lower(), c.upper()) if len(x) == 1))
+            elif o == sre_constants.CATEGORY and a in _CATEGORIES:
+                tests.append(_CATEGORIES[a])
+            elif o != sre_constants.NEGATE:
+                return None
+        return lambda c: any(t(c) for t in tests) != negate
+    return None
+
+
+def _delimited(tree: list, i: int) -> bool:
+    """The unbounded repeat at tree[i] is of one character class, and the next required element is a character
+    it cannot match ("[a-z]+ ", "[^,]+,"): each pass of the enclosing repeat then ends at a place fixed by the
+    text, so the nesting cannot multiply the ways to match."""
+    _lo, _hi, sub = tree[i][1]
+    inner = _one_char(sub[0]) if len(sub) == 1 else None
+    nxt = next((t for t in tree[i + 1:] if t[0] != sre_constants.AT), None)
+    follower = _one_char(nxt) if nxt is not None else None
+    return inner is not None and follower is not None and not any(inner(c) and follower(c) for c in _SAMPLE)
+
+
 def _nested_repeat(tree, inside_repeat: bool = False) -> bool:
-    for op, arg in tree:
+    tree = list(tree)
+    for i, (op, arg) in enumerate(tree):
         if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_constants, "POSSESSIVE_REPEAT", None)):
             lo, hi, sub = arg
             unbounded = hi == sre_constants.MAXREPEAT or hi > 50
-            if unbounded and inside_repeat:
+            if unbounded and inside_repeat and not _delimited(tree, i):
                 return True
             if _nested_repeat(sub, inside_repeat or unbounded):
                 return True

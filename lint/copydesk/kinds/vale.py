@@ -149,3 +149,227 @@ def vale_substitution(article: Article, card) -> Iterator[Finding]:
             if len(choices) == 1:
                 finding.replacement = expected
             yield finding
+
+
+# -- occurrence, repetition, conditional, capitalization -------------------------------------------------------
+
+def _guarded(value: Any) -> None:
+    """A card's Vale regex (or list of them): it must compile, and not nest unbounded repeats."""
+    from copydesk.kinds import OptionError
+
+    for pattern in [value] if isinstance(value, str) else value:
+        try:
+            compile_pattern(pattern)
+        except OptionError as exc:
+            raise ValueError(str(exc)) from None
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a block's text, split at a full stop, question or exclamation mark and a capital, as
+    a rule-based segmenter like Vale's does (no language model: imported checks read text only)."""
+    spans, at = [], 0
+    for m in _SENTENCE_BREAK.finditer(text):
+        spans.append((at, m.start()))
+        at = m.end()
+    spans.append((at, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _units(article: Article, scope: str) -> Iterator[tuple[Block | None, list[tuple[Block, int, int]]]]:
+    """The pieces a counting check counts in: each sentence, each block, or (text) the whole article."""
+    blocks = list(blocks_in_scope(article, "text" if scope in ("sentence", "paragraph", "narration") else scope))
+    if scope == "text":
+        yield None, [(b, 0, len(b.text)) for b in blocks]
+        return
+    for block in blocks:
+        if scope == "sentence":
+            for a, b in _sentences(block.text):
+                yield block, [(block, a, b)]
+        else:
+            yield block, [(block, 0, len(block.text))]
+
+
+@kind(
+    "vale_occurrence",
+    options={
+        "token": Option("str", "", "Vale token: the regex counted", validate=_guarded),
+        "max": Option("int", 0, "more matches than this in a scope is an alert (0: no maximum)", min=0),
+        "min": Option("int", 0, "fewer matches than this in a scope is an alert (0: no minimum)", min=0),
+        "ignorecase": Option("bool", False, "Vale ignorecase"),
+        "scope": Option("str", "sentence", "what is counted in: sentence, paragraph, text (the whole article), "
+                        "heading or list", choices=VALE_SCOPES),
+        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+    },
+    fields=(),
+)
+def vale_occurrence(article: Article, card) -> Iterator[Finding]:
+    """A Vale occurrence check: more than `max` (or fewer than `min`) matches of its token in a sentence, a
+    paragraph or the whole text, reported once per scope at its first match outside code."""
+    opts = card.options
+    pattern = vale_regex([], opts["ignorecase"], True, ["(?:" + opts["token"] + ")"])
+    for _unit, pieces in _units(article, opts["scope"]):
+        found = [(block, m.start() + a, m.end() + a) for block, a, b in pieces
+                 for m in pattern.finditer(block.text[a:b]) if m.end() > m.start()]
+        if not (opts["max"] and len(found) > opts["max"] or opts["min"] and len(found) < opts["min"]):
+            continue
+        if not found:
+            if pieces:  # too few, and nothing to point at: the start of the piece, as Vale marks line 1
+                block, a, _ = pieces[0]
+                yield make_finding(card, article, block, a, a + 1, confidence=card.confidence)
+            continue
+        block, start, end = next((f for f in found if not f[0].in_code(f[1], f[2])), found[0])
+        yield make_finding(card, article, block, start, end, confidence=card.confidence)
+
+
+@kind(
+    "vale_repetition",
+    options={
+        "tokens": Option("list[str]", [], "Vale tokens: the regexes whose matches must not repeat",
+                         validate=_guarded),
+        "max": Option("int", 0, "repeats allowed in a row", min=0),
+        "alpha": Option("bool", False, "only repeats of letters count (not \"// //\")"),
+        "ignorecase": Option("bool", False, "Vale ignorecase"),
+        "exceptions": Option("list[str]", [], "repeats to leave alone (Vale exceptions)"),
+        "scope": Option("str", "text", "Vale scope", choices=VALE_SCOPES),
+        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+    },
+    fields=("match",),
+)
+def vale_repetition(article: Article, card) -> Iterator[Finding]:
+    """A Vale repetition check: the same token twice in a row ("the the") within one sentence; inline code
+    breaks a run, as it does in Vale."""
+    opts = card.options
+    pattern = re.compile(("(?i)" if opts["ignorecase"] else "") + "(" + "|".join(opts["tokens"]) + ")")
+    exceptions = {e.lower() for e in opts["exceptions"]}
+    for block in blocks_in_scope(article, opts["scope"]):
+        prev, prev_at, count = None, 0, 0
+        for m in pattern.finditer(block.text):
+            if m.end() == m.start():
+                continue
+            current = None if block.in_code(m.start(), m.end()) else m.group().strip()
+            hit = bool(current) and prev is not None and (
+                current.lower() == prev.lower() if opts["ignorecase"] else current == prev)
+            hit = hit and (not opts["alpha"] or current.isalpha())
+            count = count + 1 if hit else count
+            span = block.text[prev_at:m.end()]
+            if hit and count > opts["max"] and len(_sentences(span)) == 1 and current.lower() not in exceptions:
+                if not _skip(block, opts["scope"], prev_at, m.end()):
+                    yield make_finding(card, article, block, prev_at, m.end(), confidence=card.confidence,
+                                       match=current)
+                count = 0
+            prev, prev_at = current, m.start()
+
+
+@kind(
+    "vale_conditional",
+    options={
+        "first": Option("str", "", "Vale first: the pattern whose match needs a definition",
+                        validate=_guarded),
+        "second": Option("str", "", "Vale second: the definition; its capture groups name what it defines",
+                         validate=_guarded),
+        "exceptions": Option("list[str]", [], "matches of first that need no definition"),
+        "ignorecase": Option("bool", False, "Vale ignorecase"),
+        "scope": Option("str", "text", "Vale scope", choices=VALE_SCOPES),
+        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+    },
+    fields=("match",),
+)
+def vale_conditional(article: Article, card) -> Iterator[Finding]:
+    """A Vale conditional check: a match of `first` (an acronym) with no match of `second` (its definition)
+    earlier in the article or in the same block; without a capture group in `second`, its presence anywhere
+    in the block is enough."""
+    opts = card.options
+    flags = re.IGNORECASE if opts["ignorecase"] else 0
+    first, second = re.compile(opts["first"], flags | re.M), re.compile(opts["second"], flags | re.M)
+    exceptions = [re.compile(rf"\b(?:{re.escape(e)})\b") for e in opts["exceptions"]]
+    defined: set[str] = set()
+    for block in blocks_in_scope(article, opts["scope"]):
+        text = block.text
+        if second.groups:
+            defined.update(g for m in second.finditer(text) for g in m.groups() if g)
+        elif second.search(text):
+            continue
+        for m in first.finditer(text):
+            found = m.group()
+            if m.end() == m.start() or found in defined or any(e.search(found) for e in exceptions):
+                continue
+            if _skip(block, opts["scope"], m.start(), m.end()):
+                continue
+            yield make_finding(card, article, block, m.start(), m.end(), confidence=card.confidence, match=found)
+
+
+_WORD = re.compile(r"[\w*]+\S*")
+_SMALL = frozenset("a an and as at but by en for if in nor of on or per the to v v. via vs vs. with".split())
+
+
+def _capital_words(text: str, exceptions: re.Pattern | None) -> list[str]:
+    if exceptions is not None:
+        return re.findall(exceptions.pattern + r"|[\w*]+\S*", text)
+    return _WORD.findall(text)
+
+
+def _sentence_case(text: str, indicators: list[str], exceptions: re.Pattern | None, threshold: float) -> bool:
+    words = _capital_words(text.rstrip("?!.:"), exceptions)
+    count = 0.0
+    for i, w in enumerate(words):
+        prev = words[i - 1] if i else ""
+        for mark in ("-", "'", "’"):
+            if mark in w:
+                w = w.split(mark)[0]
+                break
+        if w == w.upper() or any(prev.endswith(s) for s in indicators) or (exceptions and exceptions.search(w)):
+            count += 1
+        elif i == 0 and w != w.lower().capitalize():
+            return False
+        elif i == 0 or w == w.lower():
+            count += 1
+    return not words or count / len(words) > threshold
+
+
+def _title_case(text: str, exceptions: re.Pattern | None, threshold: float) -> bool:
+    words = _capital_words(text, exceptions)
+    count = 0.0
+    for i, w in enumerate(words):
+        small = w.lower() in _SMALL and 0 < i < len(words) - 1
+        expected = w.lower() if small else w[:1].upper() + w[1:]
+        if w == expected or w == w.upper() or (exceptions and exceptions.search(w)):
+            count += 1
+    return not words or count / len(words) > threshold
+
+
+@kind(
+    "vale_capitalization",
+    options={
+        "match": Option("str", "$sentence", "Vale match: $sentence, $title, $lower, $upper, or a regex the text "
+                        "must match", validate=lambda v: None if v.startswith("$") else _guarded(v)),
+        "exceptions": Option("list[str]", [], "words allowed in any case (names, products)"),
+        "indicators": Option("list[str]", [], "a word after one ending with these may take any case (\":\")"),
+        "threshold": Option("float", 0.8, "the share of words that must be right", min=0, max=1),
+        "scope": Option("str", "heading", "Vale scope", choices=VALE_SCOPES),
+        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+    },
+    fields=("match",),
+)
+def vale_capitalization(article: Article, card) -> Iterator[Finding]:
+    """A Vale capitalization check: each block in scope (a heading) in sentence case, title case, lower or upper
+    case, or matching a pattern; the whole block is reported."""
+    opts = card.options
+    exceptions = re.compile("|".join(re.escape(e) for e in opts["exceptions"])) if opts["exceptions"] else None
+    match = opts["match"]
+    for block in blocks_in_scope(article, opts["scope"]):
+        text = block.text
+        if match == "$sentence":
+            good = _sentence_case(text, opts["indicators"], exceptions, opts["threshold"])
+        elif match == "$title":
+            good = _title_case(text, exceptions, opts["threshold"])
+        elif match == "$lower":
+            good = text == text.lower() or bool(exceptions and exceptions.search(text))
+        elif match == "$upper":
+            good = text == text.upper() or bool(exceptions and exceptions.search(text))
+        else:
+            good = re.search(match, text) is not None or bool(exceptions and exceptions.search(text))
+        if not good:
+            yield make_finding(card, article, block, 0, len(text), confidence=card.confidence, match=text)
