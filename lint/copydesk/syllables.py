@@ -90,3 +90,9 @@ def counter():
 def syllables(word: str) -> int:
     """Syllables in one word (at least one)."""
     return max(1, counter()(word))
+
+
+def pronunciations(word: str) -> list[list[str]]:
+    """The CMU dictionary's pronunciations of a lower-case word (each a list of phones), or [] if it has none."""
+    words = BundledCmudict().dict()
+    return words[word] if word in words else []

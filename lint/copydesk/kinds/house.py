@@ -493,6 +493,11 @@ def _heading_case_problem(block: Block, rule: str, exceptions: set[str]) -> tupl
     entities = {(offset, i) for offset, doc in block.docs for e in doc.ents
                 if e.label_ in NAME_LABELS and (tagged or len(e) * 2 <= words) for i in range(e.start, e.end)}
     names = entities | {(offset, t.i) for offset, doc in block.docs for t in doc if tagged and t.tag_ in NAME_TAGS}
+    # A title directly before a person's name is capitalised in any case ("Arizona Sheriff Joe Arpaio").
+    for offset, doc in block.docs:
+        for e in doc.ents:
+            if e.label_ == "PERSON" and len(e) > 1 and e.start > 0 and doc[e.start - 1].is_title:
+                names.add((offset, e.start - 1))
     # The first word after a colon or a dash may take a capital, past any quotation mark before it.
     after_colon = set()
     for offset, doc in block.docs:
@@ -549,9 +554,14 @@ def capitalization(article: Article, card) -> Iterator[Finding]:
     opts = card.options
     if opts["headings"]:
         exceptions = {e.lower() for e in opts["exceptions"]}
+        wordings: set[str] = set()
         for block in article.blocks:
             if block.kind not in HEADLINE_KINDS or not block.docs or block.index not in _story(article):
                 continue
+            wording = " ".join(block.text.lower().split())
+            if wording in wordings:
+                continue  # the same headline as <title> and <h1>, or front matter and "#": one finding
+            wordings.add(wording)
             problem = _heading_case_problem(block, opts["headings"], exceptions)
             if problem:
                 start, end, word = problem
@@ -763,16 +773,34 @@ _LINKING = r"(?:\s+(?:of|and|the|for|on|in|&|de|du)\b)*\s+"
 KNOWN_ACRONYMS = ("US USA UK UN EU NATO BBC CNN NHS TV CEO AM PM GDP FBI CIA NASA AIDS HIV COVID DNA UAE OK ID "
                   "PC IT PR AI NFL NBA FIFA UEFA MP MPS OBE MBE CBE FAQ PDF USB GPS SUV VIP DIY ATM PIN HR UFO "
                   "IQ OECD IMF WHO ITV PhD MA BA BSc MSc GOP NBC CBS ABC MSNBC PBS NPR DNC RNC IRS LED EV DVD "
-                  "HD UHD SSD GB MB VPN GMT UTC NGO LGBT LGBTQ NYC LA DC").split()
+                  "HD UHD SSD GB MB VPN GMT UTC NGO LGBT LGBTQ NYC LA DC ESPN NAACP AARP IPO EPA ATP WTA WWE "
+                  "NCAA NHL MLB MLS PGA IOC OPEC ACLU NRA CDC FDA FAA FCC SEC NSA DOJ FEMA HBO MTV BMW IBM NYPD "
+                  "LAPD AP AFP WSJ NYT VW CBC RTE SNP ANC IRA ETA PLO IS ISIS SARS MRI ICU GP NATO EU OK").split()
 
 
 def _spelled_out(acronym: str, text: str) -> bool:
-    """Whether text holds words whose initials spell the acronym ("Federal Aviation Authority" for FAA)."""
+    """Whether text holds words whose initials spell the acronym ("Federal Aviation Authority" for FAA), in a
+    run of capitalised words that may hold one more ("New York State Attorney General" for NYAG)."""
     letters = [c for c in acronym if c.isalpha()]
     if len(letters) < 2:
         return True
     pattern = _LINKING.join(rf"\b{re.escape(c)}[\w'’-]*" for c in letters)
-    return re.search(pattern, text, re.IGNORECASE) is not None
+    if re.search(pattern, text, re.IGNORECASE) is not None:
+        return True
+    for run in _CAPITAL_RUN.finditer(text):
+        initials = "".join(w[0] for w in run.group().split() if w[:1].isupper())
+        if len(initials) <= len(letters) + 1 and _subsequence("".join(letters).upper(), initials):
+            return True
+    return False
+
+
+_CAPITAL_RUN = re.compile(r"(?:\b[A-Z][\w'’-]*(?:\s+(?:of|and|the|for|on|in|&|de)\b)*\s+){2,}[A-Z][\w'’-]*")
+_ROMAN = re.compile(r"[IVX]{2,4}")
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short) and len(long) >= len(short)
 
 
 @kind(
@@ -812,14 +840,43 @@ def _first_names(article: Article, card) -> Iterator[Finding]:
         seen.setdefault(m.surname, []).append(m)
     for surname, mentions in seen.items():
         first = mentions[0]
-        if len(first.tokens) > 1:
-            continue
+        if len(first.tokens) > 1 or not _tagged_person(first):
+            continue  # the full name came first; or the lone word is only a known surname's echo ("a Switch
+            # Lite deal" after "Nintendo Switch"), not used as a person
         full = next((m for m in mentions[1:] if len(m.tokens) > 1 and m.tokens[-1] == surname), None)
         if full is None:
             continue
         line = article.span_position(full.sentence.block, full.start, full.end)[0]
         yield make_finding(card, article, first.sentence.block, first.start, first.end, confidence=card.confidence,
                            short=first.name, full=full.name, line=line)
+
+
+def _title_line(block: Block) -> bool:
+    from copydesk.voice import is_title_case
+
+    return block.kind in ("line", "paragraph") and not block.text.rstrip().endswith((".", "?", "!", '"', "”")) \
+        and is_title_case(block.text)
+
+
+def _tagged_person(mention: Any) -> bool:
+    """The lone name reads as a person: the tagger says so, or it is the subject of a verb ("Quill told the
+    board"), where the small model often calls a surname an organisation."""
+    tokens = [t for t in mention.sentence.span if mention.start <= mention.sentence.offset(t) < mention.end]
+    return any(t.ent_type_ == "PERSON" or t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX")
+               for t in tokens)
+
+
+def _reads_as_a_word(word: str) -> bool:
+    """A word in capitals the pronouncing dictionary says as a word ("YES", "MADRID", "LEGO", "NASA"), not
+    letter by letter as an initialism ("EPA", "ESPN"): emphasis, a dateline or a name, not an abbreviation to
+    spell out."""
+    from copydesk.syllables import pronunciations
+
+    phones = pronunciations(word.lower())
+    if not phones:
+        return False
+    syllables = min(sum(p[-1].isdigit() for p in pron) for pron in phones)
+    return syllables * 1.5 <= len(word)
 
 
 def _first_abbreviations(article: Article, card) -> Iterator[Finding]:
@@ -841,16 +898,20 @@ def _first_abbreviations(article: Article, card) -> Iterator[Finding]:
         if block.kind not in NARRATION_BLOCKS or not _in_scope(article, block, card.options["scope"]):
             before.append(block.text)
             continue
-        if block.text.upper() == block.text:
+        if block.text.upper() == block.text or _title_line(block) or _answer(block):
             before.append(block.text)
-            continue  # a line in capitals (a subhead, a dateline, a product name), not abbreviations
+            continue  # a line in capitals or in title case (a subhead, a headline typed as a line); an answer
         so_far = " ".join(before)
         for sentence in by_block.get(block.index, []):
             toks = sentence.tokens
             for k, t in enumerate(toks):
                 word = t.text
-                if word in done or word.upper() in known or not _ACRONYM.match(word) or sum(c.isalpha() for c in word) < 2:
-                    continue
+                if word in done or word.upper() in known or not _ACRONYM.match(word) \
+                        or sum(c.isalpha() for c in word) < 2 or any(c.isdigit() for c in word) \
+                        or _reads_as_a_word(word) or _ROMAN.fullmatch(word):
+                    continue  # ...and a model number (RAV4, PS4) is a name, not an abbreviation; II is a numeral
+                if k + 1 < len(toks) and toks[k + 1].like_num or k > 0 and toks[k - 1].like_num:
+                    continue  # a model ("GTX 1660") or a unit ("151 PS")
                 neighbours = [toks[j].text for j in (k - 1, k + 1) if 0 <= j < len(toks) and toks[j].is_alpha]
                 if any(n.isupper() and len(n) > 1 for n in neighbours) or k > 0 and toks[k - 1].text in ("-", "R-", "D-"):
                     continue  # a run of capitals (shouting, a name in capitals), or a party-state code (R-TX)
@@ -858,6 +919,8 @@ def _first_abbreviations(article: Article, card) -> Iterator[Finding]:
                 if block.in_quote(start, end) or block.in_code(start, end):
                     continue
                 done.add(word)
+                if block.text[start - 1:start] == "(" and block.text[end:end + 1] == ")":
+                    continue  # "the New York State Attorney General (NYAG)": defined here, by its form
                 context = so_far + " " + block.text[:start] + " " + block.text[end:end + 120]
                 if _spelled_out(word, context):
                     continue
