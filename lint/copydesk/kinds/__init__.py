@@ -219,9 +219,14 @@ def _coerce(opt: Option, value: Any) -> Any:
     raise OptionError(f"unknown option type {t}")  # pragma: no cover - a programming error
 
 
-def load_kinds() -> dict[str, Kind]:
-    """Import every kind module so each registers itself."""
-    from copydesk.kinds import (boilerplate, consistency, duplicate, grammar, house, meta, neutrality,  # noqa: F401
-                                readability, relevance, sourcing, structure, vale)
+_LOADED: list[bool] = []
 
+
+def load_kinds() -> dict[str, Kind]:
+    """Import every kind module so each registers itself (once: every rule's run asks for its kind)."""
+    if not _LOADED:
+        from copydesk.kinds import (boilerplate, consistency, duplicate, grammar, house, meta,  # noqa: F401
+                                    neutrality, readability, relevance, sourcing, structure, vale)
+
+        _LOADED.append(True)
     return KINDS
