@@ -280,3 +280,13 @@ def test_windows_line_endings_keep_positions(fmt, text):
 def test_bylines_are_their_own_kind(fmt, text):
     a = parse_text(text, f"a.{fmt}", fmt)
     assert [b.kind for b in a.body][1:] == ["byline", "paragraph"]
+
+
+def test_readers_comments_are_page_furniture_and_inline_code_is_marked():
+    page = ("<html><body><article><h1>Ferry back</h1><p>The ferry sailed at <code>06:30</code>.</p></article>"
+            "<div class=\"comment-content\"><p>Great news! So happy!</p></div></body></html>")
+    a = parse_text(page, "p.html", "html")
+    body = {b.text: b for b in a.blocks}
+    assert body["Great news! So happy!"].region == "comment"
+    sailed = body["The ferry sailed at 06:30."]
+    assert [sailed.text[x:y] for x, y in sailed.attrs["code_spans"]] == ["06:30"]

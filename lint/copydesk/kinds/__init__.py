@@ -96,7 +96,8 @@ def _one_char(item) -> Any:
             if o == sre_constants.LITERAL:
                 tests.append(lambda c, a=a: c.lower() == chr(a).lower())
             elif o == sre_constants.RANGE:
-                tests.append(lambda c, a=a: any(a[0] <= ord(x) <= a[1] for x in (c, c.lower(), c.upper()) if len(x) == 1))
+                tests.append(lambda c, a=a: any(a[0] <= ord(x) <= a[1]
+                                                for x in (c, c.lower(), c.upper()) if len(x) == 1))
             elif o == sre_constants.CATEGORY and a in _CATEGORIES:
                 tests.append(_CATEGORIES[a])
             elif o != sre_constants.NEGATE:

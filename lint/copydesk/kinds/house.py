@@ -757,7 +757,8 @@ def _number_forms(article: Article, card, sentence: Any, toks: list) -> Iterator
             half = _MERIDIEM[nxt.lower_]
             marker = {"a.m.": f" {half[0]}.m.", "am": half, "AM": " " + half.upper()}[opts["times"]]
             f = found(t, nxt, t.text + marker)
-        elif not opts["date_ordinals"] and not stamp and (m := _ORDINAL_DAY.fullmatch(t.text)) and int(m.group(1)) <= 31:
+        elif not opts["date_ordinals"] and not stamp and (m := _ORDINAL_DAY.fullmatch(t.text)) \
+                and int(m.group(1)) <= 31:
             prev = toks[k - 1].lower_ if k > 0 else ""
             # "March 5th", "5th March" (not "the 5th of March", whose fix would need more than the figure)
             if prev in _MONTHS or nxt is not None and nxt.lower_ in _MONTHS:

@@ -23,7 +23,8 @@ FURNITURE_TAGS = {"nav", "header", "footer", "aside", "form"}
 # Words in class or id names that mark furniture ("social-share-buttons", "newsletterSignup", "ad-slot").
 FURNITURE_WORDS = frozenset("""
 share sharing sharebar social related recommended recommendations recommend newsletter newsletters subscribe
-subscription signup cookie cookies consent gdpr comment comments commentlist disqus promo advert adverts advertisement ads ad sponsor
+subscription signup cookie cookies consent gdpr comment comments commentlist disqus promo advert adverts
+advertisement ads ad sponsor
 sponsored breadcrumb breadcrumbs menu navbar nav footer header masthead sidebar widget widgets popular trending
 paywall banner toolbar outbrain taboola topbar
 """.split())
