@@ -5,6 +5,7 @@ prints (file, line, column, Style.Check, message)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -168,3 +169,37 @@ def test_delimited_nested_repeats_are_accepted_and_ambiguous_ones_refused():
     for unsafe in (r"(\w+\s?)+", r"(a*)*", r"(?:a+)+b", r"(?:.+,)+", r"(?:[a-z]+ ?)+"):
         with pytest.raises(OptionError):
             compile_pattern(unsafe)
+
+
+def test_imported_consistency_flags_the_second_form_from_where_it_appears(tmp_path):
+    lines = _import_one(tmp_path, "Spelling", "extends: consistency\nmessage: \"Inconsistent spelling of '%s'.\"\n"
+                                              "ignorecase: true\neither:\n  adviser: advisor\n")
+    text = "The adviser met the board.\n\nLater the advisor left.\n\nThe adviser stayed.\n"
+    assert lines(text) == [(3, 11, "Inconsistent spelling of 'advisor'."),
+                           (5, 5, "Inconsistent spelling of 'adviser'.")]
+    assert lines("The adviser met the board.\n\nThe adviser left.\n") == []
+
+
+def test_imported_metric_scores_the_article_once(tmp_path):
+    lines = _import_one(tmp_path, "Grade", "extends: metric\nmessage: \"Try to keep the grade (%s) below 8.\"\n"
+                                           "formula: |\n  (0.39 * (words / sentences)) + (11.8 * (syllables / words))"
+                                           " - 15.59\ncondition: \"> 8\"\n")
+    assert lines("The ferry sails at noon. It is back. We are glad.\n") == []
+    hard = ("The intergovernmental maritime administration's comprehensive reconsideration of infrastructural "
+            "responsibilities necessitated extraordinarily complicated negotiations between representatives.\n")
+    found = lines(hard)
+    assert len(found) == 1 and found[0][:2] == (1, 1)
+    assert re.fullmatch(r"Try to keep the grade \(\d+\.\d\d\) below 8\.", found[0][2])
+
+
+def test_a_metric_formula_is_arithmetic_only(tmp_path):
+    from copydesk.kinds.vale import evaluate_formula
+
+    assert evaluate_formula("math.sqrt(words) + heading.h1", {"words": 16.0, "heading_h1": 1.0}) == 5.0
+    for bad in ("__import__('os').system('true')", "words.__class__", "open('x')", "9 ** 999999"):
+        with pytest.raises(ValueError):
+            evaluate_formula(bad, {"words": 1.0})
+    write(tmp_path / "Style" / "Evil.yml", "extends: metric\nmessage: x\nformula: \"__import__('os')\"\n"
+                                           "condition: \"> 1\"\n")
+    proc = run_cli("import-vale", "Style", "out", cwd=tmp_path)
+    assert b"not converted: Style.Evil: its formula is not one copydesk reads" in proc.stdout

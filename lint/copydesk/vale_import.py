@@ -16,7 +16,8 @@ from typing import Any
 import yaml
 
 LEVELS = {"error": "error", "warning": "warning", "suggestion": "info"}
-CONVERTED = ("existence", "substitution", "occurrence", "repetition", "conditional", "capitalization")
+CONVERTED = ("existence", "substitution", "occurrence", "repetition", "conditional", "capitalization", "consistency",
+             "metric")
 # Vale keys each converted kind understands; any other key makes the check unconvertible (its meaning would
 # be lost), except those that only describe the check.
 DESCRIPTIVE = {"extends", "message", "link", "level", "description", "action", "scope", "ignorecase", "nonword",
@@ -26,10 +27,13 @@ KEYS = {"existence": DESCRIPTIVE | {"tokens", "raw", "exceptions", "append"},
         "occurrence": DESCRIPTIVE | {"token", "max", "min"},
         "repetition": DESCRIPTIVE | {"tokens", "max", "alpha", "exceptions"},
         "conditional": DESCRIPTIVE | {"first", "second", "exceptions"},
-        "capitalization": DESCRIPTIVE | {"match", "exceptions", "indicators", "threshold", "style"}}
+        "capitalization": DESCRIPTIVE | {"match", "exceptions", "indicators", "threshold", "style"},
+        "consistency": DESCRIPTIVE | {"either"},
+        "metric": DESCRIPTIVE | {"formula", "condition"}}
 # The message fields each kind fills Vale's %s with, in order (occurrence prints its message as it is).
 MESSAGE_FIELDS = {"existence": ["match"], "substitution": ["expected", "observed"], "occurrence": [],
-                  "repetition": ["match"], "conditional": ["match"], "capitalization": ["match"]}
+                  "repetition": ["match"], "conditional": ["match"], "capitalization": ["match"],
+                  "consistency": ["match"], "metric": ["match"]}
 SCOPES = {"text": "text", "heading": "heading", "paragraph": "text", "sentence": "text", "list": "list",
           "raw": None, "summary": "text"}
 
@@ -76,7 +80,8 @@ def _message(message: str, kind: str) -> str:
 
 
 def convert_check(style: str, name: str, data: Any, voice_aware: bool = False) -> tuple[dict | None, str | None]:
-    """(card without code, None) or (None, the reason it cannot be converted)."""
+    """(card without code, None) or (None, the reason it cannot be converted). The card's "patterns" entry
+    lists the regexes the backtracking guard must pass; import_style takes it off before writing the card."""
     if not isinstance(data, dict):
         return None, "not a YAML mapping"
     extends = data.get("extends")
@@ -99,8 +104,10 @@ def convert_check(style: str, name: str, data: Any, voice_aware: bool = False) -
     options: dict[str, Any] = {"origin": f"{style}.{name}", "scope": scoped}
     if extends != "capitalization":
         options["ignorecase"] = bool(data.get("ignorecase", False))
-    if extends in ("existence", "substitution"):
+    if extends in ("existence", "substitution", "consistency"):
         options["nonword"] = bool(data.get("nonword", False))
+    if extends == "metric":
+        options.pop("ignorecase", None)
     patterns: list[str] = []
     if extends == "occurrence":
         token = str(data.get("token") or "")
@@ -129,6 +136,24 @@ def convert_check(style: str, name: str, data: Any, voice_aware: bool = False) -
                        indicators=[str(i) for i in (data.get("indicators") or [])],
                        threshold=float(data.get("threshold") or 0.8))
         patterns = [] if match.startswith("$") else [match]
+    elif extends == "consistency":
+        either = data.get("either")
+        if not isinstance(either, dict) or not either:
+            return None, "no either table"
+        options["either"] = {str(k): str(v) for k, v in either.items()}
+        patterns = [p for pair in options["either"].items() for p in pair]
+    elif extends == "metric":
+        from copydesk.kinds.vale import METRIC_VARIABLES, evaluate_formula
+
+        formula, condition = str(data.get("formula") or ""), str(data.get("condition") or "")
+        if not formula or not condition:
+            return None, "needs both formula and condition"
+        try:
+            evaluate_formula(formula, {v: 1.0 for v in METRIC_VARIABLES})
+            evaluate_formula(f"1.0 {condition}", {v: 1.0 for v in METRIC_VARIABLES})
+        except ValueError as exc:
+            return None, f"its formula is not one copydesk reads ({exc})"
+        options.update(formula=formula, condition=condition)
     elif extends == "existence":
         tokens = [str(t) for t in (data.get("tokens") or [])]
         raw = [str(t) for t in (data.get("raw") or [])]
@@ -153,7 +178,9 @@ def convert_check(style: str, name: str, data: Any, voice_aware: bool = False) -
     why = str(data.get("description") or "").strip() or f"Converted from the Vale check {style}.{name}."
     if data.get("link"):
         why += f" See {data['link']}."
-    card = {"name": f"{_slug(style)}-{_slug(name)}", "category": "style", "kind": f"vale_{extends}",
+    # "patterns": the regexes the backtracking guard must pass (taken off the card before it is written)
+    card = {"patterns": patterns, "name": f"{_slug(style)}-{_slug(name)}", "category": "style",
+            "kind": f"vale_{extends}",
             "severity": LEVELS.get(str(data.get("level", "suggestion")), "info"),
             "message": _message(str(data.get("message", "")), extends), "why": why, "options": options}
     return card, None
@@ -191,10 +218,7 @@ def import_style(style_dir: str | Path, out_dir: str | Path, voice_aware: bool =
                 o = card["options"]
                 if card["kind"] == "vale_existence":
                     vale_regex(o["tokens"], o["ignorecase"], o["nonword"], o["raw"])
-                for value in ([o["token"]] if "token" in o else []) + (o["tokens"] if card["kind"] ==
-                                                                       "vale_repetition" else []) \
-                        + [o[k] for k in ("first", "second") if k in o] \
-                        + ([o["match"]] if not o.get("match", "$").startswith("$") else []):
+                for value in card.pop("patterns"):
                     compile_pattern(value)
             except OptionError as exc:
                 card, reason = None, str(exc)

@@ -373,3 +373,169 @@ def vale_capitalization(article: Article, card) -> Iterator[Finding]:
             good = re.search(match, text) is not None or bool(exceptions and exceptions.search(text))
         if not good:
             yield make_finding(card, article, block, 0, len(text), confidence=card.confidence, match=text)
+
+
+# -- consistency, metric -----------------------------------------------------------------------------------------
+
+def _check_either(value: Any) -> None:
+    if not isinstance(value, dict) or not value:
+        raise ValueError("either needs at least one pair of forms")
+    for a, b in value.items():
+        _guarded([str(a), str(b)])
+
+
+@kind(
+    "vale_consistency",
+    options={
+        "either": Option("mapping", {}, "Vale either: pairs of forms of which an article may use only one",
+                         validate=_check_either),
+        "ignorecase": Option("bool", False, "Vale ignorecase"),
+        "nonword": Option("bool", False, "Vale nonword: no word boundaries around the forms"),
+        "scope": Option("str", "text", "Vale scope", choices=VALE_SCOPES),
+        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+    },
+    fields=("match",),
+)
+def vale_consistency(article: Article, card) -> Iterator[Finding]:
+    """A Vale consistency check: both forms of a pair in one article ("advisor" and "adviser"). From the
+    block where the second form appears, each block using either form is reported once, at the first place
+    its last match's text occurs in the block, as Vale reports it."""
+    opts = card.options
+    template = r"(?:{})" if opts["nonword"] else r"\b(?:{})\b"
+    flags = re.IGNORECASE if opts["ignorecase"] else 0
+    pairs = [re.compile(template.format(f"(?P<a>{a})|(?P<b>{b})"), flags | re.M) for a, b in opts["either"].items()]
+    seen: list[set[str]] = [set() for _ in pairs]
+    for block in blocks_in_scope(article, opts["scope"]):
+        for n, pattern in enumerate(pairs):
+            matches = [m for m in pattern.finditer(block.text) if m.end() > m.start()]
+            seen[n].update("a" if m.group("a") is not None else "b" for m in matches)
+            if not matches or len(seen[n]) < 2:
+                continue
+            text = matches[-1].group()
+            start = block.text.find(text)
+            if _skip(block, opts["scope"], start, start + len(text)):
+                continue
+            yield make_finding(card, article, block, start, start + len(text), confidence=card.confidence,
+                               match=text)
+
+
+# The names a Vale metric formula may use; each is counted over the article's body.
+METRIC_VARIABLES = ("words", "sentences", "syllables", "characters", "complex_words", "long_words",
+                    "polysyllabic_words", "paragraphs", "pre", "list", "blockquote", "heading_h1", "heading_h2",
+                    "heading_h3", "heading_h4", "heading_h5", "heading_h6")
+_MATH = ("sqrt", "log", "log10", "pow", "abs", "floor", "ceil", "exp", "min", "max")
+
+
+def evaluate_formula(expr: str, values: dict[str, float]) -> Any:
+    """A Vale metric formula or condition (arithmetic, comparisons, `math.sqrt(...)`), read by a small evaluator
+    of Python's syntax tree, never by eval: names other than the metric variables are refused (ValueError)."""
+    import ast
+    import math
+    import operator
+
+    ops = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+           ast.Mod: operator.mod, ast.Pow: operator.pow, ast.USub: operator.neg, ast.UAdd: operator.pos,
+           ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Lt: operator.lt, ast.LtE: operator.le,
+           ast.Eq: operator.eq, ast.NotEq: operator.ne}
+
+    def ev(node: Any) -> Any:
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return node.value
+        if isinstance(node, ast.Name) and node.id in values:
+            return values[node.id]
+        if isinstance(node, ast.BinOp) and type(node.op) in ops:
+            left, right = ev(node.left), ev(node.right)
+            if isinstance(node.op, ast.Div) and right == 0:
+                return 0.0  # an empty article: Vale's counts are zero too, and its score says nothing
+            if isinstance(node.op, ast.Pow) and abs(right) > 64:
+                raise ValueError("an exponent too large for a readability formula")
+            return ops[type(node.op)](left, right)
+        if isinstance(node, ast.UnaryOp) and type(node.op) in ops:
+            return ops[type(node.op)](ev(node.operand))
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in ops:
+            return ops[type(node.ops[0])](ev(node.left), ev(node.comparators[0]))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "math" and node.func.attr in _MATH:
+            fn = {"abs": abs, "min": min, "max": max}.get(node.func.attr) or getattr(math, node.func.attr)
+            return fn(*(ev(a) for a in node.args))
+        raise ValueError(f"{ast.dump(node)[:60]} is not part of a metric formula")
+
+    source = re.sub(r"heading\.(h[1-6])", r"heading_\1", expr.strip())
+    if len(source) > 500:
+        raise ValueError("a formula longer than 500 characters")
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        raise ValueError(f"{expr!r} does not parse: {exc.msg}") from None
+    return ev(tree)
+
+
+def _check_formula(value: Any) -> None:
+    evaluate_formula(str(value), {v: 1.0 for v in METRIC_VARIABLES})
+
+
+def _check_condition(value: Any) -> None:
+    evaluate_formula(f"1.0 {value}", {v: 1.0 for v in METRIC_VARIABLES})
+
+
+_METRIC_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def article_metrics(article: Article) -> dict[str, float]:
+    """Vale's metric variables over the article's prose: words, sentences (rule-based), syllables (the CMU
+    dictionary through textstat), characters, long words (seven letters or more), polysyllabic words (three
+    syllables or more), complex words (polysyllabic, not capitalised, not hyphenated), and counts of
+    paragraphs, list items, block quotes and headings by level."""
+    from copydesk.syllables import syllables
+
+    v = {name: 0.0 for name in METRIC_VARIABLES}
+    for block in article.body:
+        if block.kind == "heading" and 1 <= block.heading_level <= 6:
+            v[f"heading_h{block.heading_level}"] += 1
+            continue
+        if block.kind not in ("paragraph", "list_item", "quote", "line"):
+            continue
+        v["paragraphs" if block.kind in ("paragraph", "line") else
+          "list" if block.kind == "list_item" else "blockquote"] += 1
+        v["sentences"] += len(_sentences(block.text))
+        for word in _METRIC_WORD.findall(block.text):
+            n = syllables(word.lower())
+            v["words"] += 1
+            v["syllables"] += n
+            v["characters"] += len(word)
+            v["long_words"] += len(word) >= 7
+            v["polysyllabic_words"] += n >= 3
+            v["complex_words"] += n >= 3 and not word[:1].isupper() and "-" not in word
+    return v
+
+
+@kind(
+    "vale_metric",
+    options={
+        "formula": Option("str", "", "Vale formula, over the metric variables (words, sentences, syllables...)",
+                          validate=_check_formula),
+        "condition": Option("str", "", "Vale condition the formula's value is tested with (\"> 8\")",
+                            validate=_check_condition),
+        "scope": Option("str", "text", "Vale scope (a metric reads the whole article)", choices=VALE_SCOPES),
+        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+    },
+    fields=("match",),
+)
+def vale_metric(article: Article, card) -> Iterator[Finding]:
+    """A Vale metric check: a readability-like formula over the article's counts, reported once at the top
+    when its condition holds; the message's value has two decimals, as Vale prints it."""
+    opts = card.options
+    values = article_metrics(article)
+    if not values["words"]:
+        return
+    try:
+        result = float(evaluate_formula(opts["formula"], values))
+        hit = bool(evaluate_formula(f"{result!r} {opts['condition']}", values))
+    except (ValueError, ArithmeticError, TypeError):
+        return  # a formula this article's counts cannot carry (a domain error): no finding, as Vale gives none
+    first = next((b for b in article.body if b.text), None)
+    if hit and first is not None:
+        yield make_finding(card, article, first, 0, min(1, len(first.text)), confidence=card.confidence,
+                           match=f"{result:.2f}")
