@@ -203,3 +203,19 @@ def test_a_metric_formula_is_arithmetic_only(tmp_path):
                                            "condition: \"> 1\"\n")
     proc = run_cli("import-vale", "Style", "out", cwd=tmp_path)
     assert b"not converted: Style.Evil: its formula is not one copydesk reads" in proc.stdout
+
+
+def test_vale_scope_selectors_convert(tmp_path):
+    from copydesk.vale_import import _scope
+
+    assert _scope("heading.md", False) == ("heading", None)
+    assert _scope(["heading.h2", "list"], False) == ("heading.h2,list", None)
+    assert _scope(["~blockquote", "~code"], True) == ("narration,~blockquote", None)
+    assert _scope("raw", False)[0] is None and _scope("comment.line", False)[0] is None
+    lines = _import_one(tmp_path, "NoH2", "extends: existence\nmessage: \"'%s' in a section heading.\"\n"
+                                         "scope: heading.h2\ntokens: [ferry]\n")
+    assert lines("# Ferry back\n\n## The ferry timetable\n\nThe ferry sails.\n") == [
+        (3, 8, "'ferry' in a section heading.")]
+    lines = _import_one(tmp_path / "second", "NotQuoted", "extends: existence\nmessage: \"'%s'.\"\nscope: [text, ~blockquote]\n"
+                                               "tokens: [ferry]\n")
+    assert lines("The ferry sails.\n\n> The ferry is late, a reader wrote.\n") == [(1, 5, "'ferry'.")]

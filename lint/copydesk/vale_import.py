@@ -34,8 +34,8 @@ KEYS = {"existence": DESCRIPTIVE | {"tokens", "raw", "exceptions", "append"},
 MESSAGE_FIELDS = {"existence": ["match"], "substitution": ["expected", "observed"], "occurrence": [],
                   "repetition": ["match"], "conditional": ["match"], "capitalization": ["match"],
                   "consistency": ["match"], "metric": ["match"]}
-SCOPES = {"text": "text", "heading": "heading", "paragraph": "text", "sentence": "text", "list": "list",
-          "raw": None, "summary": "text"}
+# Markup formats a Vale selector may name ("heading.md"): copydesk's selectors hold for every format.
+FORMATS = ("md", "rst", "adoc", "asciidoc", "html", "org", "xml", "dita", "txt")
 
 
 class ValeImportError(Exception):
@@ -79,6 +79,35 @@ def _message(message: str, kind: str) -> str:
     return "".join(out).strip() or "Vale check."
 
 
+def _scope(value: Any, voice_aware: bool) -> tuple[str | None, str | None]:
+    """Vale's scope (a selector or a list of them, "~" excluding) as the Vale kinds' scope option, or the
+    reason it has no counterpart. Code is skipped by every copydesk check, so "~code" needs nothing."""
+    from copydesk.kinds.vale import VALE_SCOPES
+
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            return None, f"scope {value!r} has no copydesk counterpart"
+        excluded = item.startswith("~")
+        selector = item[1:] if excluded else item
+        parts = selector.split(".")
+        if parts[-1] in FORMATS and len(parts) > 1:
+            selector = ".".join(parts[:-1])
+        if selector == "code" or selector.startswith("comment"):
+            if excluded:
+                continue
+            return None, f"scope {item!r}: checks source code"
+        if selector not in VALE_SCOPES or selector == "narration":
+            return None, f"scope {item!r} has no copydesk counterpart"
+        out.append(("~" if excluded else "") + selector)
+    if not [x for x in out if not x.startswith("~")]:
+        out.insert(0, "text")
+    if voice_aware:  # copydesk's voice awareness: quoted speech is the speaker's, not the writer's
+        out = ["narration" if x == "text" else x for x in out]
+    return ",".join(out), None
+
+
 def convert_check(style: str, name: str, data: Any, voice_aware: bool = False) -> tuple[dict | None, str | None]:
     """(card without code, None) or (None, the reason it cannot be converted). The card's "patterns" entry
     lists the regexes the backtracking guard must pass; import_style takes it off before writing the card."""
@@ -90,17 +119,11 @@ def convert_check(style: str, name: str, data: Any, voice_aware: bool = False) -
     unknown = sorted(set(data) - KEYS[extends])
     if unknown:
         return None, f"uses {', '.join(unknown)}, which the converter does not translate"
-    scope = data.get("scope", "text")
-    scope = scope[0] if isinstance(scope, list) and len(scope) == 1 else scope
-    if not isinstance(scope, str) or SCOPES.get(scope) is None:
-        return None, f"scope {scope!r} has no copydesk counterpart"
     if data.get("code"):
         return None, "checks source code (code: true)"
-    scoped = SCOPES[scope]
-    if extends == "occurrence" and scope in ("sentence", "paragraph"):
-        scoped = scope  # what an occurrence check counts in
-    if voice_aware and scoped == "text":
-        scoped = "narration"  # copydesk's voice awareness: quoted speech is the speaker's, not the writer's
+    scoped, reason = _scope(data.get("scope", "text"), voice_aware)
+    if scoped is None:
+        return None, reason
     options: dict[str, Any] = {"origin": f"{style}.{name}", "scope": scoped}
     if extends != "capitalization":
         options["ignorecase"] = bool(data.get("ignorecase", False))

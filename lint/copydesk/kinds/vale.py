@@ -19,7 +19,10 @@ from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, compile_pattern, kind
 
 _SPACES = re.compile(r"[ \t]{2,}")
-VALE_SCOPES = ("text", "heading", "paragraph", "sentence", "list", "narration")
+# Vale's scope selectors copydesk reads ("heading.h2", "~blockquote"), and narration: copydesk's voice awareness.
+VALE_SCOPES = ("text", "heading", "heading.h1", "heading.h2", "heading.h3", "heading.h4", "heading.h5",
+               "heading.h6", "paragraph", "sentence", "list", "blockquote", "table", "table.header", "table.cell",
+               "summary", "narration")
 HEADINGS = ("title", "heading")
 TEXT_KINDS = ("title", "heading", "paragraph", "list_item", "quote", "caption", "line", "dek", "cell")
 
@@ -53,24 +56,50 @@ def _check_tokens(value: Any) -> None:
             raise ValueError(f"token {token!r} is not a regular expression Python reads: {exc}") from None
 
 
+def scope_parts(scope: str) -> tuple[list[str], list[str]]:
+    """A scope option's selectors, comma-separated as Vale lists them: (included, excluded with "~")."""
+    items = [x.strip() for x in scope.split(",") if x.strip()]
+    return [x for x in items if not x.startswith("~")], [x[1:] for x in items if x.startswith("~")]
+
+
+def _check_scope(value: Any) -> None:
+    included, excluded = scope_parts(str(value))
+    unknown = [x for x in included + excluded if x not in VALE_SCOPES]
+    if unknown or not included + excluded:
+        raise ValueError(f"scope {value!r}: each selector must be one of {', '.join(VALE_SCOPES)} (a ~ excludes)")
+
+
+def _selects(block: Block, selector: str) -> bool:
+    if selector in ("text", "narration", "sentence", "summary"):
+        return block.kind in TEXT_KINDS
+    if selector == "heading":
+        return block.kind in HEADINGS
+    if selector.startswith("heading.h"):
+        level = int(selector[-1])
+        return block.kind == "heading" and block.heading_level == level or block.kind == "title" and level == 1
+    if selector == "paragraph":
+        return block.kind in ("paragraph", "line", "quote")
+    if selector == "list":
+        return block.kind == "list_item"
+    if selector == "blockquote":
+        return block.kind == "quote"
+    return bool(block.attrs.get("table_cell"))  # table, table.header, table.cell
+
+
 def blocks_in_scope(article: Article, scope: str) -> Iterator[Block]:
+    """The body's blocks a Vale scope selects: any included selector (text when none is), and no excluded."""
+    included, excluded = scope_parts(scope)
     for block in article.blocks:
         if not block.in_body or not block.text:
             continue
-        if scope == "heading":
-            if block.kind in HEADINGS:
-                yield block
-        elif scope == "list":
-            if block.kind == "list_item":
-                yield block
-        elif block.kind in TEXT_KINDS:
+        if any(_selects(block, x) for x in included or ["text"]) and not any(_selects(block, x) for x in excluded):
             yield block
 
 
 def _skip(block: Block, scope: str, start: int, end: int) -> bool:
     if block.in_code(start, end):
         return True  # Vale leaves inline code alone, and so does copydesk
-    return scope == "narration" and (block.kind == "quote" or block.in_quote(start, end))
+    return "narration" in scope_parts(scope)[0] and (block.kind == "quote" or block.in_quote(start, end))
 
 
 @kind(
@@ -82,7 +111,7 @@ def _skip(block: Block, scope: str, start: int, end: int) -> bool:
         "ignorecase": Option("bool", False, "Vale ignorecase"),
         "nonword": Option("bool", False, "Vale nonword: no word boundaries around the tokens"),
         "scope": Option("str", "text", "Vale scope (text, heading, paragraph, sentence, list), or narration for "
-                        "copydesk's voice awareness (quoted speech skipped)", choices=VALE_SCOPES),
+                        "copydesk's voice awareness (quoted speech skipped)", validate=_check_scope),
         "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
     },
     fields=("match",),
@@ -111,7 +140,7 @@ def vale_existence(article: Article, card) -> Iterator[Finding]:
         "ignorecase": Option("bool", False, "Vale ignorecase"),
         "nonword": Option("bool", False, "Vale nonword: no word boundaries around the terms"),
         "scope": Option("str", "text", "Vale scope, or narration for copydesk's voice awareness",
-                        choices=VALE_SCOPES),
+                        validate=_check_scope),
         "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
     },
     fields=("expected", "observed"),
@@ -180,12 +209,13 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 def _units(article: Article, scope: str) -> Iterator[tuple[Block | None, list[tuple[Block, int, int]]]]:
     """The pieces a counting check counts in: each sentence, each block, or (text) the whole article."""
-    blocks = list(blocks_in_scope(article, "text" if scope in ("sentence", "paragraph", "narration") else scope))
-    if scope == "text":
+    included = scope_parts(scope)[0]
+    blocks = list(blocks_in_scope(article, scope))
+    if any(x in ("text", "summary") for x in included):
         yield None, [(b, 0, len(b.text)) for b in blocks]
         return
     for block in blocks:
-        if scope == "sentence":
+        if "sentence" in included:
             for a, b in _sentences(block.text):
                 yield block, [(block, a, b)]
         else:
@@ -200,7 +230,7 @@ def _units(article: Article, scope: str) -> Iterator[tuple[Block | None, list[tu
         "min": Option("int", 0, "fewer matches than this in a scope is an alert (0: no minimum)", min=0),
         "ignorecase": Option("bool", False, "Vale ignorecase"),
         "scope": Option("str", "sentence", "what is counted in: sentence, paragraph, text (the whole article), "
-                        "heading or list", choices=VALE_SCOPES),
+                        "heading or list", validate=_check_scope),
         "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
     },
     fields=(),
@@ -233,7 +263,7 @@ def vale_occurrence(article: Article, card) -> Iterator[Finding]:
         "alpha": Option("bool", False, "only repeats of letters count (not \"// //\")"),
         "ignorecase": Option("bool", False, "Vale ignorecase"),
         "exceptions": Option("list[str]", [], "repeats to leave alone (Vale exceptions)"),
-        "scope": Option("str", "text", "Vale scope", choices=VALE_SCOPES),
+        "scope": Option("str", "text", "Vale scope", validate=_check_scope),
         "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
     },
     fields=("match",),
@@ -272,7 +302,7 @@ def vale_repetition(article: Article, card) -> Iterator[Finding]:
                          validate=_guarded),
         "exceptions": Option("list[str]", [], "matches of first that need no definition"),
         "ignorecase": Option("bool", False, "Vale ignorecase"),
-        "scope": Option("str", "text", "Vale scope", choices=VALE_SCOPES),
+        "scope": Option("str", "text", "Vale scope", validate=_check_scope),
         "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
     },
     fields=("match",),
@@ -348,7 +378,7 @@ def _title_case(text: str, exceptions: re.Pattern | None, threshold: float) -> b
         "exceptions": Option("list[str]", [], "words allowed in any case (names, products)"),
         "indicators": Option("list[str]", [], "a word after one ending with these may take any case (\":\")"),
         "threshold": Option("float", 0.8, "the share of words that must be right", min=0, max=1),
-        "scope": Option("str", "heading", "Vale scope", choices=VALE_SCOPES),
+        "scope": Option("str", "heading", "Vale scope", validate=_check_scope),
         "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
     },
     fields=("match",),
@@ -391,7 +421,7 @@ def _check_either(value: Any) -> None:
                          validate=_check_either),
         "ignorecase": Option("bool", False, "Vale ignorecase"),
         "nonword": Option("bool", False, "Vale nonword: no word boundaries around the forms"),
-        "scope": Option("str", "text", "Vale scope", choices=VALE_SCOPES),
+        "scope": Option("str", "text", "Vale scope", validate=_check_scope),
         "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
     },
     fields=("match",),
@@ -518,7 +548,7 @@ def article_metrics(article: Article) -> dict[str, float]:
                           validate=_check_formula),
         "condition": Option("str", "", "Vale condition the formula's value is tested with (\"> 8\")",
                             validate=_check_condition),
-        "scope": Option("str", "text", "Vale scope (a metric reads the whole article)", choices=VALE_SCOPES),
+        "scope": Option("str", "text", "Vale scope (a metric reads the whole article)", validate=_check_scope),
         "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
     },
     fields=("match",),
