@@ -292,3 +292,18 @@ def test_no_third_party_warning_or_log_line_reaches_the_terminal(tmp_path, fmt):
     lines = [line for line in proc.stderr.decode().splitlines() if line.strip()]
     assert all(line.startswith("copydesk") for line in lines), lines
     assert "Warning" not in proc.stderr.decode() and "pkg_resources" not in proc.stdout.decode()
+
+
+def test_a_reader_that_goes_away_is_not_an_error_message(tmp_path):
+    """`copydesk explain DUP001 | head -1`: the pipe's reader is gone before copydesk writes; it stops quietly."""
+    from conftest import cli_env
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write now fails with EPIPE, deterministically
+    try:
+        proc = subprocess.run([sys.executable, "-m", "copydesk", "explain", "DUP001"], stdout=write_end,
+                              stderr=subprocess.PIPE, env=cli_env(None), timeout=120)
+    finally:
+        os.close(write_end)
+    assert proc.returncode != 0
+    assert b"Traceback" not in proc.stderr and b"BrokenPipe" not in proc.stderr and b"Exception" not in proc.stderr

@@ -214,6 +214,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("copydesk: interrupted", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (`copydesk rules | head`): nothing to say, and nothing more to write. stdout
+        # points at /dev/null so that the interpreter's last flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERROR
     except Exception as exc:  # config, registry and model errors, and anything unforeseen: one line, exit 2
         from copydesk.config import ConfigError
         from copydesk.registry import RegistryError
