@@ -208,10 +208,14 @@ def test_a_metric_formula_is_arithmetic_only(tmp_path):
 def test_vale_scope_selectors_convert(tmp_path):
     from copydesk.vale_import import _scope
 
-    assert _scope("heading.md", False) == ("heading", None)
-    assert _scope(["heading.h2", "list"], False) == ("heading.h2,list", None)
-    assert _scope(["~blockquote", "~code"], True) == ("narration,~blockquote", None)
-    assert _scope("raw", False)[0] is None and _scope("comment.line", False)[0] is None
+    from copydesk.kinds.vale import voice_aware_scope
+
+    assert _scope("heading.md") == ("heading", None)
+    assert _scope(["heading.h2", "list"]) == ("heading.h2,list", None)
+    assert _scope(["~blockquote", "~code"]) == ("text,~blockquote", None)
+    assert voice_aware_scope("text,~blockquote") == "narration,~blockquote"
+    assert voice_aware_scope("heading") == "heading"
+    assert _scope("raw")[0] is None and _scope("comment.line")[0] is None
     lines = _import_one(tmp_path, "NoH2", "extends: existence\nmessage: \"'%s' in a section heading.\"\n"
                                          "scope: heading.h2\ntokens: [ferry]\n")
     assert lines("# Ferry back\n\n## The ferry timetable\n\nThe ferry sails.\n") == [
@@ -219,3 +223,25 @@ def test_vale_scope_selectors_convert(tmp_path):
     lines = _import_one(tmp_path / "second", "NotQuoted", "extends: existence\nmessage: \"'%s'.\"\nscope: [text, ~blockquote]\n"
                                                "tokens: [ferry]\n")
     assert lines("The ferry sails.\n\n> The ferry is late, a reader wrote.\n") == [(1, 5, "'ferry'.")]
+
+
+def test_voice_awareness_is_one_setting_in_the_manifest(tmp_path):
+    """Imported as Vale behaves (quotes matched); `voice_aware: true` in style.yaml turns the whole style to the
+    reporter's words, without importing again."""
+    assert run_cli("import-vale", str(VALE / "write-good" / "write-good"), "wg", cwd=tmp_path).returncode == 0
+    write(tmp_path / "c.toml", 'styles = ["wg"]\nselect = ["write-good.Weasel"]\n')
+    text = "\"It was very good,\" the coach said. The team was very tired.\n"
+    write(tmp_path / "d.md", text)
+
+    def columns() -> list[int]:
+        found = json.loads(run_cli("check", "--config", "c.toml", "--format", "json", "d.md", cwd=tmp_path).stdout)
+        return [f["column"] for f in found["files"][0]["findings"]]
+
+    assert columns() == [text.index("very") + 1, text.rindex("very") + 1]
+    manifest = tmp_path / "wg" / "style.yaml"
+    assert "voice_aware: false" in manifest.read_text()
+    manifest.write_text(manifest.read_text().replace("voice_aware: false", "voice_aware: true"))
+    assert columns() == [text.rindex("very") + 1]
+    manifest.write_text(manifest.read_text().replace("voice_aware: true", "voice_aware: maybe"))
+    proc = run_cli("check", "--config", "c.toml", "d.md", cwd=tmp_path)
+    assert proc.returncode == 2 and b"voice_aware must be true or false" in proc.stderr

@@ -105,6 +105,8 @@ class Style:
     licence: str
     description: str
     path: str
+    # An imported Vale style's one setting: its checks skip quoted speech, as copydesk's own rules do.
+    voice_aware: bool = False
 
 
 @dataclass
@@ -314,6 +316,10 @@ def load_cards(dirs: list[Path]) -> Registry:
             card = parse_card(data, where, kinds, problems)
             if card:
                 card.style = style.name if style is not None else ""
+                if style is not None and style.voice_aware and card.kind.startswith("vale_"):
+                    from copydesk.kinds.vale import voice_aware_scope
+
+                    card.options["scope"] = voice_aware_scope(card.options["scope"])
             if card:
                 if path.parent.name != card.category and path.parent.name in CATEGORIES:
                     problems.append(f"{where}: card of category {card.category} sits in folder {path.parent.name}/")
@@ -350,9 +356,13 @@ def read_manifest(root: Path, problems: list[str]) -> Style | None:
     if not isinstance(data, dict):
         problems.append(f"{path}: a style manifest must be a mapping of name, version, licence, description")
         return None
-    unknown = sorted(set(data) - {"name", "version", "licence", "license", "description"})
+    unknown = sorted(set(data) - {"name", "version", "licence", "license", "description", "voice_aware"})
     if unknown:
-        problems.append(f"{path}: unknown key(s) {', '.join(unknown)} (name, version, licence, description)")
+        problems.append(f"{path}: unknown key(s) {', '.join(unknown)} (name, version, licence, description, "
+                        f"voice_aware)")
+    if not isinstance(data.get("voice_aware", False), bool):
+        problems.append(f"{path}: voice_aware must be true or false")
+        return None
     name = data.get("name")
     if not isinstance(name, str) or not name or not name.replace("-", "").replace("_", "").isalnum():
         problems.append(f"{path}: name must be letters, digits, hyphens or underscores")
@@ -361,7 +371,7 @@ def read_manifest(root: Path, problems: list[str]) -> Style | None:
         problems.append(f"{path}: a style may not be named like a category or ALL")
         return None
     return Style(name, str(data.get("version", "")), str(data.get("licence", data.get("license", ""))),
-                 " ".join(str(data.get("description", "")).split()), str(root))
+                 " ".join(str(data.get("description", "")).split()), str(root), bool(data.get("voice_aware")))
 
 
 @lru_cache(maxsize=8)

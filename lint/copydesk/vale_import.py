@@ -79,7 +79,7 @@ def _message(message: str, kind: str) -> str:
     return "".join(out).strip() or "Vale check."
 
 
-def _scope(value: Any, voice_aware: bool) -> tuple[str | None, str | None]:
+def _scope(value: Any) -> tuple[str | None, str | None]:
     """Vale's scope (a selector or a list of them, "~" excluding) as the Vale kinds' scope option, or the
     reason it has no counterpart. Code is skipped by every copydesk check, so "~code" needs nothing."""
     from copydesk.kinds.vale import VALE_SCOPES
@@ -103,12 +103,10 @@ def _scope(value: Any, voice_aware: bool) -> tuple[str | None, str | None]:
         out.append(("~" if excluded else "") + selector)
     if not [x for x in out if not x.startswith("~")]:
         out.insert(0, "text")
-    if voice_aware:  # copydesk's voice awareness: quoted speech is the speaker's, not the writer's
-        out = ["narration" if x == "text" else x for x in out]
     return ",".join(out), None
 
 
-def convert_check(style: str, name: str, data: Any, voice_aware: bool = False) -> tuple[dict | None, str | None]:
+def convert_check(style: str, name: str, data: Any) -> tuple[dict | None, str | None]:
     """(card without code, None) or (None, the reason it cannot be converted). The card's "patterns" entry
     lists the regexes the backtracking guard must pass; import_style takes it off before writing the card."""
     if not isinstance(data, dict):
@@ -121,7 +119,7 @@ def convert_check(style: str, name: str, data: Any, voice_aware: bool = False) -
         return None, f"uses {', '.join(unknown)}, which the converter does not translate"
     if data.get("code"):
         return None, "checks source code (code: true)"
-    scoped, reason = _scope(data.get("scope", "text"), voice_aware)
+    scoped, reason = _scope(data.get("scope", "text"))
     if scoped is None:
         return None, reason
     options: dict[str, Any] = {"origin": f"{style}.{name}", "scope": scoped}
@@ -211,7 +209,8 @@ def convert_check(style: str, name: str, data: Any, voice_aware: bool = False) -
 
 def import_style(style_dir: str | Path, out_dir: str | Path, voice_aware: bool = False) -> ImportResult:
     """Convert every check of a Vale style folder into cards under out_dir (with a style.yaml and a report).
-    voice_aware: every text-scoped check skips quoted speech, as copydesk's own rules do; by default a converted
+    voice_aware: the style's manifest says `voice_aware: true`, so every text-scoped check skips quoted speech, as
+    copydesk's own rules do (one setting, which a newsroom may flip later); by default a converted
     check matches where Vale's does, quotations included."""
     from copydesk.kinds import OptionError, compile_pattern
     from copydesk.kinds.vale import vale_regex
@@ -235,7 +234,7 @@ def import_style(style_dir: str | Path, out_dir: str | Path, voice_aware: bool =
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             result.skipped.append((f"{style}.{name}", f"not valid YAML: {str(exc).splitlines()[0]}"))
             continue
-        card, reason = convert_check(style, name, data, voice_aware)
+        card, reason = convert_check(style, name, data)
         if card is not None:
             try:  # the backtracking guard every card regex passes, before a card is written
                 o = card["options"]
@@ -254,10 +253,10 @@ def import_style(style_dir: str | Path, out_dir: str | Path, voice_aware: bool =
         target.write_text(yaml.safe_dump(card, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
         result.converted.append(f"{style}.{name}")
         result.written.append(target)
-    (out / "style.yaml").write_text(yaml.safe_dump({"name": style, "version": "imported",
-                                                    "licence": "see the Vale style's own licence",
-                                                    "description": f"Converted from the Vale style {style} by "
-                                                                   f"copydesk import-vale."}), encoding="utf-8")
+    manifest = {"name": style, "version": "imported", "licence": "see the Vale style's own licence",
+                "description": f"Converted from the Vale style {style} by copydesk import-vale.",
+                "voice_aware": voice_aware}
+    (out / "style.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
     report = [f"# copydesk import-vale {src} -> {out}",
               f"converted {len(result.converted)} of {len(result.converted) + len(result.skipped)} checks"]
     report += [f"not converted: {check}: {reason}" for check, reason in result.skipped]

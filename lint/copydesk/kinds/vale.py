@@ -1,7 +1,7 @@
 """Kinds for checks imported from Vale styles (`copydesk import-vale`): they match as Vale does, with Vale's
 regular expressions over the text of the scoped blocks, quotations included, so that a migration changes
-nothing by surprise. A style's `voice: narration` setting (in its cards' `scope`) turns on copydesk's voice
-awareness instead: quoted speech is then skipped.
+nothing by surprise. A style's `voice_aware: true` (in its style.yaml) turns on copydesk's voice awareness
+instead: the text selector of every card's scope reads as narration, and quoted speech is skipped.
 
 Vale's template for a word list is (?m)\\b(?:a|b|c)\\b, or (?m)(?:a|b|c) with nonword: true, prefixed with (?i)
 when ignorecase is set; a substitution puts each swap key in its own group and reports the replacement of the
@@ -60,6 +60,13 @@ def scope_parts(scope: str) -> tuple[list[str], list[str]]:
     """A scope option's selectors, comma-separated as Vale lists them: (included, excluded with "~")."""
     items = [x.strip() for x in scope.split(",") if x.strip()]
     return [x for x in items if not x.startswith("~")], [x[1:] for x in items if x.startswith("~")]
+
+
+def voice_aware_scope(scope: str) -> str:
+    """The scope with copydesk's voice awareness: the text selector becomes narration (quoted speech skipped)."""
+    included, excluded = scope_parts(scope)
+    included = ["narration" if x == "text" else x for x in included] or ["narration"]
+    return ",".join(included + ["~" + x for x in excluded])
 
 
 def _check_scope(value: Any) -> None:
