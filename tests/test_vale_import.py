@@ -245,3 +245,12 @@ def test_voice_awareness_is_one_setting_in_the_manifest(tmp_path):
     manifest.write_text(manifest.read_text().replace("voice_aware: true", "voice_aware: maybe"))
     proc = run_cli("check", "--config", "c.toml", "d.md", cwd=tmp_path)
     assert proc.returncode == 2 and b"voice_aware must be true or false" in proc.stderr
+
+
+def test_vale_exceptions_are_whole_words_inside_a_match(tmp_path):
+    """As Vale compiles them: one case-sensitive \\b(?:...)\\b; a match containing one is left alone."""
+    lines = _import_one(tmp_path, "Terms", "extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\n"
+                                           "ignorecase: true\nswap:\n  'on-?line( help)?': online\n"
+                                           "exceptions: ['On-line Help']\n")
+    text = "Read the on-line guide.\n\nOpen On-line Help for more.\n"
+    assert lines(text) == [(1, 10, "Use 'online' instead of 'on-line'.")]

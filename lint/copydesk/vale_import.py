@@ -187,9 +187,8 @@ def convert_check(style: str, name: str, data: Any) -> tuple[dict | None, str | 
         swap = data.get("swap")
         if not isinstance(swap, dict) or not swap:
             return None, "no swap table"
-        if data.get("exceptions"):
-            return None, "substitution exceptions are not translated"
         options["swap"] = {str(k): str(v) for k, v in swap.items()}
+        options["exceptions"] = [str(e) for e in (data.get("exceptions") or [])]
     for value in patterns + options.get("raw", []) + list(options.get("swap", {})) + (
             options.get("tokens", []) if extends == "existence" else []):
         try:

@@ -48,6 +48,26 @@ def _vale_regex(tokens: tuple[str, ...], ignorecase: bool, nonword: bool, raw: t
     return re.compile(source)
 
 
+def exception_pattern(exceptions: list[str]) -> re.Pattern | None:
+    """Vale's exceptions as Vale compiles them: one case-sensitive (?m)\b(?:...)\b, longest first so that the
+    alternation is greedy; a match is left alone when it contains one. An exception that is not a regex Python
+    reads is taken as the literal text."""
+    if not exceptions:
+        return None
+    parts = []
+    for e in sorted(exceptions, key=len, reverse=True):
+        try:
+            re.compile(e)
+            parts.append(e)
+        except re.error:
+            parts.append(re.escape(e))
+    return re.compile(r"(?m)\b(?:" + "|".join(parts) + r")\b")
+
+
+def _excepted(pattern: re.Pattern | None, text: str) -> bool:
+    return pattern is not None and pattern.search(text) is not None
+
+
 def _check_tokens(value: Any) -> None:
     for token in value:
         try:
@@ -127,13 +147,13 @@ def vale_existence(article: Article, card) -> Iterator[Finding]:
     """A Vale existence check: any match of its tokens (or raw pattern) in scope."""
     opts = card.options
     pattern = vale_regex(opts["tokens"], opts["ignorecase"], opts["nonword"], opts["raw"])
-    exceptions = {e.lower() if opts["ignorecase"] else e for e in opts["exceptions"]}
+    exceptions = exception_pattern(opts["exceptions"])
     for block in blocks_in_scope(article, opts["scope"]):
         for m in pattern.finditer(block.text):
             if m.end() == m.start() or _skip(block, opts["scope"], m.start(), m.end()):
                 continue
             text = m.group()
-            if (text.lower() if opts["ignorecase"] else text) in exceptions:
+            if _excepted(exceptions, text):
                 continue
             # Vale reads the rendered text, where a run of spaces is one space: so does its message.
             yield make_finding(card, article, block, m.start(), m.end(), confidence=card.confidence,
@@ -144,6 +164,7 @@ def vale_existence(article: Article, card) -> Iterator[Finding]:
     "vale_substitution",
     options={
         "swap": Option("mapping", {}, "Vale swap: a regex and its replacement (alternatives separated by |)"),
+        "exceptions": Option("list[str]", [], "matches to leave alone (Vale exceptions)"),
         "ignorecase": Option("bool", False, "Vale ignorecase"),
         "nonword": Option("bool", False, "Vale nonword: no word boundaries around the terms"),
         "scope": Option("str", "text", "Vale scope, or narration for copydesk's voice awareness",
@@ -165,12 +186,13 @@ def vale_substitution(article: Article, card) -> Iterator[Finding]:
     for k in keys:
         firsts.append(at)
         at += 1 + re.compile(k).groups
+    exceptions = exception_pattern(opts["exceptions"])
     for block in blocks_in_scope(article, opts["scope"]):
         for m in pattern.finditer(block.text):
             if m.end() == m.start() or _skip(block, opts["scope"], m.start(), m.end()):
                 continue
             index = next((i for i, g in enumerate(firsts) if m.group(g) is not None), None)
-            if index is None:
+            if index is None or _excepted(exceptions, m.group()):
                 continue
             observed = m.group().strip()
             expected = opts["swap"][keys[index]]
@@ -280,7 +302,7 @@ def vale_repetition(article: Article, card) -> Iterator[Finding]:
     breaks a run, as it does in Vale."""
     opts = card.options
     pattern = re.compile(("(?i)" if opts["ignorecase"] else "") + "(" + "|".join(opts["tokens"]) + ")")
-    exceptions = {e.lower() for e in opts["exceptions"]}
+    exceptions = exception_pattern(opts["exceptions"])
     for block in blocks_in_scope(article, opts["scope"]):
         prev, prev_at, count = None, 0, 0
         for m in pattern.finditer(block.text):
@@ -292,7 +314,7 @@ def vale_repetition(article: Article, card) -> Iterator[Finding]:
             hit = hit and (not opts["alpha"] or current.isalpha())
             count = count + 1 if hit else count
             span = block.text[prev_at:m.end()]
-            if hit and count > opts["max"] and len(_sentences(span)) == 1 and current.lower() not in exceptions:
+            if hit and count > opts["max"] and len(_sentences(span)) == 1 and not _excepted(exceptions, span):
                 if not _skip(block, opts["scope"], prev_at, m.end()):
                     yield make_finding(card, article, block, prev_at, m.end(), confidence=card.confidence,
                                        match=current)
@@ -321,7 +343,7 @@ def vale_conditional(article: Article, card) -> Iterator[Finding]:
     opts = card.options
     flags = re.IGNORECASE if opts["ignorecase"] else 0
     first, second = re.compile(opts["first"], flags | re.M), re.compile(opts["second"], flags | re.M)
-    exceptions = [re.compile(rf"\b(?:{re.escape(e)})\b") for e in opts["exceptions"]]
+    exceptions = exception_pattern(opts["exceptions"])
     defined: set[str] = set()
     for block in blocks_in_scope(article, opts["scope"]):
         text = block.text
@@ -331,7 +353,7 @@ def vale_conditional(article: Article, card) -> Iterator[Finding]:
             continue
         for m in first.finditer(text):
             found = m.group()
-            if m.end() == m.start() or found in defined or any(e.search(found) for e in exceptions):
+            if m.end() == m.start() or found in defined or _excepted(exceptions, found):
                 continue
             if _skip(block, opts["scope"], m.start(), m.end()):
                 continue
@@ -343,8 +365,9 @@ _SMALL = frozenset("a an and as at but by en for if in nor of on or per the to v
 
 
 def _capital_words(text: str, exceptions: re.Pattern | None) -> list[str]:
-    if exceptions is not None:
-        return re.findall(exceptions.pattern + r"|[\w*]+\S*", text)
+    if exceptions is not None:  # an exception may be a phrase: it is one word here, as in Vale
+        joined = re.compile(exceptions.pattern.removeprefix("(?m)") + r"|[\w*]+\S*")
+        return [m.group() for m in joined.finditer(text)]
     return _WORD.findall(text)
 
 
@@ -394,7 +417,7 @@ def vale_capitalization(article: Article, card) -> Iterator[Finding]:
     """A Vale capitalization check: each block in scope (a heading) in sentence case, title case, lower or upper
     case, or matching a pattern; the whole block is reported."""
     opts = card.options
-    exceptions = re.compile("|".join(re.escape(e) for e in opts["exceptions"])) if opts["exceptions"] else None
+    exceptions = exception_pattern(opts["exceptions"])
     match = opts["match"]
     for block in blocks_in_scope(article, opts["scope"]):
         text = block.text
