@@ -691,7 +691,7 @@ def number_style(article: Article, card) -> Iterator[Finding]:
                     or prev == "in" and before.isdigit()  # the second half of a ratio
                     or prev == "." and before == "no"  # No. 3
                     or _FRACTION.fullmatch(nxt)  # 1 1/2 cups
-                    or k > 0 and (toks[k - 1].tag_ in NAME_TAGS  # part of a name: Series 3, Apollo 11, Diablo 4
+                    or k > 0 and (toks[k - 1].tag_ in NAME_TAGS  # part of a name: Series 3, Apollo 11, Python 3
                                   or toks[k - 1].is_title and (not toks[k - 1].is_sent_start
                                                                or toks[k - 1].pos_ in ("PROPN", "NOUN")))
                     or prev in ("and", "or", "to") and before.isdigit()  # versions 2 and 3, pages 4 to 6
