@@ -254,3 +254,20 @@ def test_vale_exceptions_are_whole_words_inside_a_match(tmp_path):
                                            "exceptions: ['On-line Help']\n")
     text = "Read the on-line guide.\n\nOpen On-line Help for more.\n"
     assert lines(text) == [(1, 10, "Use 'online' instead of 'on-line'.")]
+
+
+def test_imported_sequence_reads_words_and_tags_in_a_sentence(tmp_path):
+    """Vale's sequence, on spaCy's tags: a modal, "be" and a past participle (a passive with a modal)."""
+    lines = _import_one(tmp_path, "Modal", "extends: sequence\nmessage: \"'%s %s %s' may be passive.\"\n"
+                                           "tokens:\n  - tag: MD\n  - pattern: be\n  - tag: VBN\n")
+    text = "The ferry will be repaired by May. The crew will be here.\n"
+    assert lines(text) == [(1, text.index("will be") + 1, "'will be repaired' may be passive.")]
+    lines = _import_one(tmp_path / "second", "Skip", "extends: sequence\nmessage: \"'%s' starts a list.\"\n"
+                                                     "ignorecase: true\ntokens:\n  - pattern: the\n"
+                                                     "  - tag: NN\n    skip: 1\n")
+    assert lines("The old pier fell.\n") == [(1, 1, "'The' starts a list.")]  # "The old pier": one word skipped
+    proc = run_cli("import-vale", str(tmp_path / "Gazette"), "again", cwd=tmp_path)
+    assert proc.returncode == 0
+    write(tmp_path / "Bad" / "NoAnchor.yml", "extends: sequence\nmessage: x\ntokens:\n  - tag: MD\n")
+    proc = run_cli("import-vale", "Bad", "bad", cwd=tmp_path)
+    assert b"not converted: Bad.NoAnchor: a sequence needs a token with a pattern" in proc.stdout

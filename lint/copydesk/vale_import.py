@@ -17,7 +17,7 @@ import yaml
 
 LEVELS = {"error": "error", "warning": "warning", "suggestion": "info"}
 CONVERTED = ("existence", "substitution", "occurrence", "repetition", "conditional", "capitalization", "consistency",
-             "metric")
+             "metric", "sequence")
 # Vale keys each converted kind understands; any other key makes the check unconvertible (its meaning would
 # be lost), except those that only describe the check.
 DESCRIPTIVE = {"extends", "message", "link", "level", "description", "action", "scope", "ignorecase", "nonword",
@@ -29,11 +29,12 @@ KEYS = {"existence": DESCRIPTIVE | {"tokens", "raw", "exceptions", "append"},
         "conditional": DESCRIPTIVE | {"first", "second", "exceptions"},
         "capitalization": DESCRIPTIVE | {"match", "exceptions", "indicators", "threshold", "style"},
         "consistency": DESCRIPTIVE | {"either"},
-        "metric": DESCRIPTIVE | {"formula", "condition"}}
+        "metric": DESCRIPTIVE | {"formula", "condition"},
+        "sequence": DESCRIPTIVE | {"tokens"}}
 # The message fields each kind fills Vale's %s with, in order (occurrence prints its message as it is).
 MESSAGE_FIELDS = {"existence": ["match"], "substitution": ["expected", "observed"], "occurrence": [],
                   "repetition": ["match"], "conditional": ["match"], "capitalization": ["match"],
-                  "consistency": ["match"], "metric": ["match"]}
+                  "consistency": ["match"], "metric": ["match"], "sequence": ["match"]}
 # Markup formats a Vale selector may name ("heading.md"): copydesk's selectors hold for every format.
 FORMATS = ("md", "rst", "adoc", "asciidoc", "html", "org", "xml", "dita", "txt")
 
@@ -163,6 +164,17 @@ def convert_check(style: str, name: str, data: Any) -> tuple[dict | None, str | 
             return None, "no either table"
         options["either"] = {str(k): str(v) for k, v in either.items()}
         patterns = [p for pair in options["either"].items() for p in pair]
+    elif extends == "sequence":
+        from copydesk.kinds.vale import _check_sequence
+
+        tokens = data.get("tokens")
+        try:
+            _check_sequence(tokens)
+        except ValueError as exc:
+            return None, str(exc)
+        options["tokens"] = [{k: v for k, v in t.items()} for t in tokens]
+        options["scope"] = "sentence"  # Vale reads every sequence sentence by sentence
+        patterns = [str(t[k]) for t in tokens for k in ("pattern", "tag") if t.get(k)]
     elif extends == "metric":
         from copydesk.kinds.vale import METRIC_VARIABLES, evaluate_formula
 

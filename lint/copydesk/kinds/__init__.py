@@ -22,7 +22,8 @@ class Option:
     """One card option: its type, default and a line for the docs.
 
     Types: int, float, bool, str, list[str], regex, list[regex], block-kinds, lexicons (names of word
-    lists in rules/lexicons/), mapping (term -> preferred form), patterns (spaCy Matcher token patterns).
+    lists in rules/lexicons/), mapping (term -> preferred form), patterns (spaCy Matcher token patterns),
+    list[dict] (small mappings, such as a Vale sequence's tokens).
     Patterns are Python `re` syntax (the dialect is stated in docs/rule-cards.md), compiled
     case-insensitively at load, and refused if they nest unbounded repeats (catastrophic backtracking).
     """
@@ -188,6 +189,10 @@ def _coerce(opt: Option, value: Any) -> Any:
                                                   for k, v in value.items()):
             raise OptionError(f"expected a mapping of terms to their preferred forms, got {value!r}")
         return {" ".join(k.split()): " ".join(v.split()) for k, v in value.items()}
+    if t == "list[dict]":  # a list of small mappings (a Vale sequence's tokens), checked by the kind's validate
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise OptionError(f"expected a list of mappings, got {value!r}")
+        return [dict(v) for v in value]
     if t == "patterns":  # spaCy Matcher token patterns, checked by the kind's validate
         if not isinstance(value, list):
             raise OptionError(f"expected a list of token patterns, got {value!r}")

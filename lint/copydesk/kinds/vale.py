@@ -599,3 +599,132 @@ def vale_metric(article: Article, card) -> Iterator[Finding]:
     if hit and first is not None:
         yield make_finding(card, article, first, 0, min(1, len(first.text)), confidence=card.confidence,
                            match=f"{result:.2f}")
+
+
+# -- sequence ----------------------------------------------------------------------------------------------------
+
+def _check_sequence(value: Any) -> None:
+    if not isinstance(value, list) or not value:
+        raise ValueError("tokens must be a list of {pattern, tag, negate, skip} entries")
+    for entry in value:
+        if not isinstance(entry, dict) or set(entry) - {"pattern", "tag", "negate", "skip"}:
+            raise ValueError(f"{entry!r}: a sequence token has pattern, tag, negate and skip only")
+        for key in ("pattern", "tag"):
+            if entry.get(key):
+                _guarded(str(entry[key]))
+        if not isinstance(entry.get("skip", 0), int) or not 0 <= entry.get("skip", 0) <= 20:
+            raise ValueError(f"{entry!r}: skip must be a whole number from 0 to 20")
+    if not any(e.get("pattern") and not e.get("negate") for e in value):
+        raise ValueError("a sequence needs a token with a pattern (and not negated) to anchor it")
+
+
+def _sequence_steps(tokens: list[dict], ignorecase: bool) -> list[dict]:
+    """Vale's expansion of a sequence's tokens: `skip: N` becomes N optional steps (the first marked start)
+    before the token itself, which is required (marked end) when it has a pattern or a tag."""
+    steps = []
+    for t in tokens:
+        pattern = str(t.get("pattern") or "")
+        step = {"pattern": pattern, "tag": str(t.get("tag") or ""), "negate": bool(t.get("negate")),
+                "skip": int(t.get("skip") or 0), "optional": True, "start": False, "end": False,
+                # Vale builds a sequence token's pattern with its non-word template, searched in the word
+                "re": re.compile(("(?i)" if ignorecase else "") + "(?m)(?:" + pattern + ")") if pattern else None}
+        for i in range(step["skip"], 0, -1):
+            steps.append({**step, "start": i == step["skip"]})
+        if step["pattern"] or step["tag"]:
+            steps.append({**step, "optional": False, "end": True})
+    return steps
+
+
+def _step_matches(step: dict, text: str, tag: str) -> bool:
+    failed_tag = (re.search(step["tag"], tag) is not None) == step["negate"]
+    failed_text = step["re"] is not None and (step["re"].search(text) is not None) == step["negate"]
+    if not step["pattern"] and failed_tag or not step["tag"] and failed_text:
+        return False
+    return not (step["tag"] and step["pattern"] and (failed_tag or failed_text))
+
+
+def _sequence_at(anchor: int, steps: list[dict], words: list[tuple[str, str]], history: set[int]) \
+        -> tuple[list[int], int]:
+    """Vale's sequenceMatches: the first unused word matching the anchor step, then the steps to its left and
+    right; (indexes of the words of the match, or [] when it fails; the anchor word's index)."""
+    target = steps[anchor]
+    for j, (text, tag) in enumerate(words):
+        if j in history or not _step_matches(target, text, tag):
+            continue
+        picked: list[int] = []
+        for i in range(1, anchor + 1):  # the left end, walking back from the anchor
+            if j - i < 0:
+                return [], j
+            step = dict(steps[anchor - i])
+            if step["skip"] > 0:
+                step["optional"] = (step["optional"] or step["end"]) and not step["start"]
+            picked.insert(0, j - i)
+            hit = _step_matches(step, *words[j - i])
+            if not hit and not step["optional"]:
+                return [], j
+            if hit and step["optional"]:
+                break
+        for i in range(0, len(steps) - anchor):  # the anchor and the right end
+            if j + i >= len(words):
+                return [], j
+            step = steps[anchor + i]
+            picked.append(j + i)
+            hit = _step_matches(step, *words[j + i])
+            if not hit and not step["optional"]:
+                return [], j
+            if hit and step["optional"]:
+                break
+        return picked, j
+    return [], 0
+
+
+@kind(
+    "vale_sequence",
+    options={
+        "tokens": Option("list[dict]", [], "Vale tokens: each a pattern and/or a part-of-speech tag (Penn Treebank), "
+                         "negate and skip", validate=_check_sequence),
+        "ignorecase": Option("bool", False, "Vale ignorecase"),
+        "scope": Option("str", "sentence", "Vale scope (a sequence is read sentence by sentence)",
+                        validate=_check_scope),
+        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+    },
+    fields=("match",),
+    needs_nlp=("sentences", "tags"),
+)
+def vale_sequence(article: Article, card) -> Iterator[Finding]:
+    """A Vale sequence check: words and part-of-speech tags in a row, within a sentence ("to" before a verb, a
+    modal before "be" and a past participle), anchored on its first pattern. spaCy's tags stand in for Vale's
+    tagger, so a borderline word may be tagged differently; each %s of the message takes a word of the match."""
+    opts = card.options
+    steps = _sequence_steps(opts["tokens"], opts["ignorecase"])
+    anchor = next(i for i, s in enumerate(steps) if s["pattern"] and not s["negate"])
+    for block in blocks_in_scope(article, opts["scope"]):
+        for offset, doc in block.docs:
+            if doc is None:
+                continue
+            for sent in doc.sents:
+                toks = [t for t in sent if not t.is_space]
+                words = [(t.text, t.tag_) for t in toks]
+                history: set[int] = set()
+                for _ in steps[anchor]["re"].finditer(sent.text):
+                    picked, at = _sequence_at(anchor, steps, words, history)
+                    history.add(at)
+                    if not picked:
+                        continue
+                    first, last = toks[picked[0]], toks[picked[-1]]
+                    start, end = offset + first.idx, offset + last.idx + len(last.text)
+                    if _skip(block, opts["scope"], start, end):
+                        continue
+                    finding = make_finding(card, article, block, start, end, confidence=card.confidence,
+                                           match=block.text[start:end])
+                    finding.message = _vale_format(card.message, [toks[i].text for i in picked])
+                    yield finding
+
+
+def _vale_format(template: str, words: list[str]) -> str:
+    """A card message whose {match} fields take the match's words one by one, as Vale's %s do."""
+    parts = template.split("{match}")
+    out = parts[0]
+    for n, part in enumerate(parts[1:]):
+        out += (words[n] if n < len(words) else "") + part
+    return out.replace("{{", "{").replace("}}", "}")
