@@ -643,13 +643,16 @@ def _step_matches(step: dict, text: str, tag: str) -> bool:
     return not (step["tag"] and step["pattern"] and (failed_tag or failed_text))
 
 
-def _sequence_at(anchor: int, steps: list[dict], words: list[tuple[str, str]], history: set[int]) \
+def _sequence_at(anchor: int, steps: list[dict], words: list[tuple[str, str]], begin: int) \
         -> tuple[list[int], int]:
-    """Vale's sequenceMatches: the first unused word matching the anchor step, then the steps to its left and
-    right; (indexes of the words of the match, or [] when it fails; the anchor word's index)."""
+    """Vale's sequenceMatches: the first word from `begin` matching the anchor step, then the steps to its left
+    and right; (indexes of the words of the match, or [] when it fails; the anchor word's index, or -1 when no
+    word matches). Vale skips the anchors it has tried (its history); every word before the last anchor tried
+    is one of them, so the next search starts after it, and a long sentence costs linear time, not quadratic."""
     target = steps[anchor]
-    for j, (text, tag) in enumerate(words):
-        if j in history or not _step_matches(target, text, tag):
+    for j in range(begin, len(words)):
+        text, tag = words[j]
+        if not _step_matches(target, text, tag):
             continue
         picked: list[int] = []
         for i in range(1, anchor + 1):  # the left end, walking back from the anchor
@@ -675,7 +678,7 @@ def _sequence_at(anchor: int, steps: list[dict], words: list[tuple[str, str]], h
             if hit and step["optional"]:
                 break
         return picked, j
-    return [], 0
+    return [], -1
 
 
 @kind(
@@ -705,10 +708,12 @@ def vale_sequence(article: Article, card) -> Iterator[Finding]:
             for sent in doc.sents:
                 toks = [t for t in sent if not t.is_space]
                 words = [(t.text, t.tag_) for t in toks]
-                history: set[int] = set()
+                begin = 0
                 for _ in steps[anchor]["re"].finditer(sent.text):
-                    picked, at = _sequence_at(anchor, steps, words, history)
-                    history.add(at)
+                    picked, at = _sequence_at(anchor, steps, words, begin)
+                    if at < 0:
+                        break  # no anchor word left in the sentence
+                    begin = at + 1
                     if not picked:
                         continue
                     first, last = toks[picked[0]], toks[picked[-1]]
