@@ -294,6 +294,10 @@ def test_first_reference(tmp_path):
     assert [f.code for f in linter.check_text("The HSB inspected the pier.\n", path).findings] == ["NRB044"]
     spelled = "The Harbour Safety Board (HSB) inspected the pier. The HSB found no faults.\n"
     assert linter.check_text(spelled, path).findings == []
+    for defined in ("The North Quay Port Safety Board inspected the pier. The NQSB found no faults.\n",
+                    "The NQSB (North Quay Safety Board) inspected the pier on Monday.\n",
+                    "YES, the pier is safe: the XR4 crane lifted 150 PS of load, said the NASA engineer.\n"):
+        assert linter.check_text(defined, path).findings == [], defined
     shouted = "WHAT THE BOARD FOUND\n\nThe board found no faults, said Sen. Ida Marr, R-TX.\n"
     assert linter.check_text(shouted, path.replace(".md", ".txt")).findings == []
 

@@ -525,7 +525,7 @@ def _heading_case_problem(block: Block, rule: str, exceptions: set[str]) -> tupl
 
 def _in_capital_run(t: Any, first: Any) -> bool:
     """In a heading otherwise in sentence case, capitalised words side by side are a name the tagger missed
-    ("Best value: Lindmark Everyday", "a trailer for Rocket League", "Germany's Frühburgunder")."""
+    ("Best value: Lindmark Everyday", "a trailer for Harbour Racer", "Skarholm's Redgrape")."""
     doc = t.doc
 
     def capital(i: int) -> bool:
@@ -781,7 +781,7 @@ KNOWN_ACRONYMS = ("US USA UK UN EU NATO BBC CNN NHS TV CEO AM PM GDP FBI CIA NAS
 
 def _spelled_out(acronym: str, text: str) -> bool:
     """Whether text holds words whose initials spell the acronym ("Federal Aviation Authority" for FAA), in a
-    run of capitalised words that may hold one more ("New York State Attorney General" for NYAG)."""
+    run of capitalised words that may hold one more ("North Quay Port Safety Board" for NQSB)."""
     letters = [c for c in acronym if c.isalpha()]
     if len(letters) < 2:
         return True
@@ -789,7 +789,7 @@ def _spelled_out(acronym: str, text: str) -> bool:
     if re.search(pattern, text, re.IGNORECASE) is not None:
         return True
     for run in _CAPITAL_RUN.finditer(text):
-        initials = "".join(w[0] for w in run.group().split() if w[:1].isupper())
+        initials = "".join(w[0] for w in run.group().split() if w[:1].isupper() and w not in ("The", "A", "An"))
         if len(initials) <= len(letters) + 1 and _subsequence("".join(letters).upper(), initials):
             return True
     return False
@@ -843,7 +843,7 @@ def _first_names(article: Article, card) -> Iterator[Finding]:
         first = mentions[0]
         if len(first.tokens) > 1 or not _tagged_person(first):
             continue  # the full name came first; or the lone word is only a known surname's echo ("a Switch
-            # Lite deal" after "Nintendo Switch"), not used as a person
+            # Mini deal" after "Gamelink Switch"), not used as a person
         full = next((m for m in mentions[1:] if len(m.tokens) > 1 and m.tokens[-1] == surname), None)
         if full is None:
             continue
@@ -868,7 +868,7 @@ def _tagged_person(mention: Any) -> bool:
 
 
 def _reads_as_a_word(word: str) -> bool:
-    """A word in capitals the pronouncing dictionary says as a word ("YES", "MADRID", "LEGO", "NASA"), not
+    """A word in capitals the pronouncing dictionary says as a word ("YES", "PARIS", "NASA"), not
     letter by letter as an initialism ("EPA", "ESPN"): emphasis, a dateline or a name, not an abbreviation to
     spell out."""
     from copydesk.syllables import pronunciations
@@ -910,9 +910,9 @@ def _first_abbreviations(article: Article, card) -> Iterator[Finding]:
                 if word in done or word.upper() in known or not _ACRONYM.match(word) \
                         or sum(c.isalpha() for c in word) < 2 or any(c.isdigit() for c in word) \
                         or _reads_as_a_word(word) or _ROMAN.fullmatch(word):
-                    continue  # ...and a model number (RAV4, PS4) is a name, not an abbreviation; II is a numeral
+                    continue  # ...and a model number (XR4, K9) is a name, not an abbreviation; II is a numeral
                 if k + 1 < len(toks) and toks[k + 1].like_num or k > 0 and toks[k - 1].like_num:
-                    continue  # a model ("GTX 1660") or a unit ("151 PS")
+                    continue  # a model ("GX 3000") or a unit ("150 PS")
                 neighbours = [toks[j].text for j in (k - 1, k + 1) if 0 <= j < len(toks) and toks[j].is_alpha]
                 if any(n.isupper() and len(n) > 1 for n in neighbours) or k > 0 and toks[k - 1].text in ("-", "R-", "D-"):
                     continue  # a run of capitals (shouting, a name in capitals), or a party-state code (R-TX)
@@ -921,7 +921,7 @@ def _first_abbreviations(article: Article, card) -> Iterator[Finding]:
                     continue
                 done.add(word)
                 if block.text[start - 1:start] == "(" and block.text[end:end + 1] == ")":
-                    continue  # "the New York State Attorney General (NYAG)": defined here, by its form
+                    continue  # "the North Quay Port Safety Board (NQSB)": defined here, by its form
                 context = so_far + " " + block.text[:start] + " " + block.text[end:end + 120]
                 if _spelled_out(word, context):
                     continue
