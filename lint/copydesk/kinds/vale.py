@@ -123,6 +123,17 @@ def blocks_in_scope(article: Article, scope: str) -> Iterator[Block]:
             yield block
 
 
+def vale_options(scope: str = "text", scope_help: str = "") -> dict[str, Option]:
+    """The options every imported kind has: its Vale scope (selectors, "~" excluding, narration for copydesk's
+    voice awareness) and the Vale check it came from."""
+    return {
+        "scope": Option("str", scope, "Vale scope: " + (scope_help or "text, heading, heading.h1 to h6, paragraph, "
+                        "sentence, list, blockquote, table, summary; comma-separated, ~ excluding; narration "
+                        "skips quoted speech"), validate=_check_scope),
+        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+    }
+
+
 def _skip(block: Block, scope: str, start: int, end: int) -> bool:
     if block.in_code(start, end):
         return True  # Vale leaves inline code alone, and so does copydesk
@@ -137,9 +148,7 @@ def _skip(block: Block, scope: str, start: int, end: int) -> bool:
         "exceptions": Option("list[str]", [], "matches to leave alone (Vale exceptions)"),
         "ignorecase": Option("bool", False, "Vale ignorecase"),
         "nonword": Option("bool", False, "Vale nonword: no word boundaries around the tokens"),
-        "scope": Option("str", "text", "Vale scope (text, heading, paragraph, sentence, list), or narration for "
-                        "copydesk's voice awareness (quoted speech skipped)", validate=_check_scope),
-        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+        **vale_options(),
     },
     fields=("match",),
 )
@@ -167,9 +176,7 @@ def vale_existence(article: Article, card) -> Iterator[Finding]:
         "exceptions": Option("list[str]", [], "matches to leave alone (Vale exceptions)"),
         "ignorecase": Option("bool", False, "Vale ignorecase"),
         "nonword": Option("bool", False, "Vale nonword: no word boundaries around the terms"),
-        "scope": Option("str", "text", "Vale scope, or narration for copydesk's voice awareness",
-                        validate=_check_scope),
-        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+        **vale_options(),
     },
     fields=("expected", "observed"),
 )
@@ -258,9 +265,7 @@ def _units(article: Article, scope: str) -> Iterator[tuple[Block | None, list[tu
         "max": Option("int", 0, "more matches than this in a scope is an alert (0: no maximum)", min=0),
         "min": Option("int", 0, "fewer matches than this in a scope is an alert (0: no minimum)", min=0),
         "ignorecase": Option("bool", False, "Vale ignorecase"),
-        "scope": Option("str", "sentence", "what is counted in: sentence, paragraph, text (the whole article), "
-                        "heading or list", validate=_check_scope),
-        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+        **vale_options("sentence", "what is counted in: sentence, paragraph, heading, or text (the whole article)"),
     },
     fields=(),
 )
@@ -292,8 +297,7 @@ def vale_occurrence(article: Article, card) -> Iterator[Finding]:
         "alpha": Option("bool", False, "only repeats of letters count (not \"// //\")"),
         "ignorecase": Option("bool", False, "Vale ignorecase"),
         "exceptions": Option("list[str]", [], "repeats to leave alone (Vale exceptions)"),
-        "scope": Option("str", "text", "Vale scope", validate=_check_scope),
-        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+        **vale_options(),
     },
     fields=("match",),
 )
@@ -331,8 +335,7 @@ def vale_repetition(article: Article, card) -> Iterator[Finding]:
                          validate=_guarded),
         "exceptions": Option("list[str]", [], "matches of first that need no definition"),
         "ignorecase": Option("bool", False, "Vale ignorecase"),
-        "scope": Option("str", "text", "Vale scope", validate=_check_scope),
-        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+        **vale_options(),
     },
     fields=("match",),
 )
@@ -408,8 +411,7 @@ def _title_case(text: str, exceptions: re.Pattern | None, threshold: float) -> b
         "exceptions": Option("list[str]", [], "words allowed in any case (names, products)"),
         "indicators": Option("list[str]", [], "a word after one ending with these may take any case (\":\")"),
         "threshold": Option("float", 0.8, "the share of words that must be right", min=0, max=1),
-        "scope": Option("str", "heading", "Vale scope", validate=_check_scope),
-        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+        **vale_options("heading"),
     },
     fields=("match",),
 )
@@ -451,8 +453,7 @@ def _check_either(value: Any) -> None:
                          validate=_check_either),
         "ignorecase": Option("bool", False, "Vale ignorecase"),
         "nonword": Option("bool", False, "Vale nonword: no word boundaries around the forms"),
-        "scope": Option("str", "text", "Vale scope", validate=_check_scope),
-        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+        **vale_options(),
     },
     fields=("match",),
 )
@@ -578,8 +579,7 @@ def article_metrics(article: Article) -> dict[str, float]:
                           validate=_check_formula),
         "condition": Option("str", "", "Vale condition the formula's value is tested with (\"> 8\")",
                             validate=_check_condition),
-        "scope": Option("str", "text", "Vale scope (a metric reads the whole article)", validate=_check_scope),
-        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+        **vale_options("text", "a metric reads the whole article"),
     },
     fields=("match",),
 )
@@ -687,9 +687,7 @@ def _sequence_at(anchor: int, steps: list[dict], words: list[tuple[str, str]], b
         "tokens": Option("list[dict]", [], "Vale tokens: each a pattern and/or a part-of-speech tag (Penn Treebank), "
                          "negate and skip", validate=_check_sequence),
         "ignorecase": Option("bool", False, "Vale ignorecase"),
-        "scope": Option("str", "sentence", "Vale scope (a sequence is read sentence by sentence)",
-                        validate=_check_scope),
-        "origin": Option("str", "", "the Vale check this card was converted from (Style.Check)"),
+        **vale_options("sentence", "a sequence is read sentence by sentence"),
     },
     fields=("match",),
     needs_nlp=("sentences", "tags"),
