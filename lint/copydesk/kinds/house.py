@@ -436,6 +436,13 @@ def occurrence(article: Article, card) -> Iterator[Finding]:
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+|\s+::\s+")
 
 
+def _headline_end(block: Block) -> int:
+    """Where a headline's own words end: a page's <title> carries the site's name after a bar or a dash
+    ("Headline | Section | The Gazette"); any other block is its whole text."""
+    cut = _SITE_SUFFIX.search(block.text) if block.kind == "title" and block.origin == "meta" else None
+    return cut.start() if cut else len(block.text)
+
+
 def _word_counts(article: Article, card) -> Iterator[Finding]:
     from copydesk.kinds.text import word_count
 
@@ -446,12 +453,8 @@ def _word_counts(article: Article, card) -> Iterator[Finding]:
             continue
         if opts["per"] == "sentence" and block.docs:
             units = [(offset + s.start_char, offset + s.end_char) for offset, doc in block.docs for s in doc.sents]
-        elif block.kind == "title" and block.origin == "meta":
-            # A page's <title> carries the site's name after a bar or a dash ("Headline | Section | Site").
-            cut = _SITE_SUFFIX.search(block.text)
-            units = [(0, cut.start() if cut else len(block.text))]
         else:
-            units = [(0, len(block.text))]
+            units = [(0, _headline_end(block))]
         speech = block.kind == "quote" or _answer(block)
         for start, end in units:
             text = block.text[start:end]
@@ -507,11 +510,10 @@ def _heading_case_problem(block: Block, rule: str, exceptions: set[str]) -> tupl
                 nxt = next((u for u in doc[t.i + 1:] if u.is_alpha), None)
                 if nxt is not None:
                     after_colon.add((offset, nxt.i))
-    # A page's <title> ends with the site's name ("Headline | Section | The Gazette"): not the house's heading.
-    cut = _SITE_SUFFIX.search(block.text) if block.kind == "title" and block.origin == "meta" else None
+    end = _headline_end(block)  # a page's <title> ends with the site's name: not the house's heading
     for n, (offset, t) in enumerate(tokens):
         word = t.text
-        if cut is not None and offset + t.idx >= cut.start():
+        if offset + t.idx >= end:
             break
         if n == 0 or (offset, t.i) in after_colon or word.lower() in exceptions:
             continue

@@ -243,19 +243,20 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
-def _units(article: Article, scope: str) -> Iterator[tuple[Block | None, list[tuple[Block, int, int]]]]:
-    """The pieces a counting check counts in: each sentence, each block, or (text) the whole article."""
+def _units(article: Article, scope: str) -> Iterator[list[tuple[Block, int, int]]]:
+    """The pieces (block, start, end) of each unit a counting check counts in: a sentence, a block, or (text)
+    the whole article."""
     included = scope_parts(scope)[0]
     blocks = list(blocks_in_scope(article, scope))
     if any(x in ("text", "summary") for x in included):
-        yield None, [(b, 0, len(b.text)) for b in blocks]
+        yield [(b, 0, len(b.text)) for b in blocks]
         return
     for block in blocks:
         if "sentence" in included:
             for a, b in _sentences(block.text):
-                yield block, [(block, a, b)]
+                yield [(block, a, b)]
         else:
-            yield block, [(block, 0, len(block.text))]
+            yield [(block, 0, len(block.text))]
 
 
 @kind(
@@ -274,7 +275,7 @@ def vale_occurrence(article: Article, card) -> Iterator[Finding]:
     paragraph or the whole text, reported once per scope at its first match outside code."""
     opts = card.options
     pattern = vale_regex([], opts["ignorecase"], True, ["(?:" + opts["token"] + ")"])
-    for _unit, pieces in _units(article, opts["scope"]):
+    for pieces in _units(article, opts["scope"]):
         found = [(block, m.start() + a, m.end() + a) for block, a, b in pieces
                  for m in pattern.finditer(block.text[a:b]) if m.end() > m.start()]
         if not (opts["max"] and len(found) > opts["max"] or opts["min"] and len(found) < opts["min"]):
@@ -551,6 +552,8 @@ def article_metrics(article: Article) -> dict[str, float]:
     paragraphs, list items, block quotes and headings by level."""
     from copydesk.syllables import syllables
 
+    if "vale_metrics" in article.cache:  # counted once per article, however many metric checks read them
+        return article.cache["vale_metrics"]
     v = {name: 0.0 for name in METRIC_VARIABLES}
     for block in article.body:
         if block.kind == "heading" and 1 <= block.heading_level <= 6:
@@ -569,6 +572,7 @@ def article_metrics(article: Article) -> dict[str, float]:
             v["long_words"] += len(word) >= 7
             v["polysyllabic_words"] += n >= 3
             v["complex_words"] += n >= 3 and not word[:1].isupper() and "-" not in word
+    article.cache["vale_metrics"] = v
     return v
 
 
