@@ -248,7 +248,8 @@ def test_an_interviews_answers_are_speech(tmp_path):
     linter = _linter(tmp_path)
     path = str(tmp_path / "interview.md")
     qa = ("# Ten questions for the harbour master\n\nQ: How was your first winter? Congratulations on the award!!\n\n"
-          "A: Exhausting! We utilised every tug we had! Then the storm came!\n")
+          "A: Exhausting! We utilised every tug we had, all 4 of them, from 6pm on March 3rd! Then the storm "
+          "came! The HSB said 12 per cent of the fleet was lost, and the Mayor agreed.\n")
     found = [(f.code, f.line) for f in linter.check_text(qa, path).findings]
     assert ("NRB030", 3) in found  # the interviewer's second mark
     assert not [x for x in found if x[1] == 5]  # the answer is the harbour master's speech

@@ -277,7 +277,7 @@ def scoped_matches(article: Article, card) -> Iterator[tuple[Block, int, int, An
         b = offset + span.end_char
         if block.in_code(a, b):
             continue  # code is not prose
-        quoted = block.in_quote(a, b) or block.kind == "quote" or _answer(block)
+        quoted = _speech(block, a, b)
         if opts["scope"] == "narration" and quoted or opts["scope"] == "quotes" and not quoted:
             continue
         if not opts["in_names"] and (_inside_longer_name(doc, start, end, _title_case(block))
@@ -300,6 +300,12 @@ def _story(article: Article) -> set[int]:
 def _answer(block: Block) -> bool:
     """An interview's answer ("A: We are moving ..."): the interviewee's words, speech without quotation marks."""
     return bool(_ANSWER.match(block.text))
+
+
+def _speech(block: Block, start: int, end: int) -> bool:
+    """Whether block.text[start:end] is someone's speech, not the reporter's: a block quote, a quotation, or an
+    interview's answer. Every house kind asks this one question."""
+    return block.kind == "quote" or block.in_quote(start, end) or _answer(block)
 
 
 def _entry_term(card, entry: int) -> str | None:
@@ -576,8 +582,7 @@ def capitalization(article: Article, card) -> Iterator[Finding]:
     from copydesk.voice import sentences
 
     for sentence in sentences(article, NARRATION_BLOCKS):
-        if sentence.block.kind in HEADLINE_KINDS or not _in_scope(article, sentence.block, opts["scope"]) \
-                or opts["scope"] == "narration" and _answer(sentence.block):
+        if sentence.block.kind in HEADLINE_KINDS or not _in_scope(article, sentence.block, opts["scope"]):
             continue
         toks = sentence.tokens
         i = 0
@@ -603,7 +608,7 @@ def capitalization(article: Article, card) -> Iterator[Finding]:
                                                   or preceding.ent_type_ in ("ORG", "GPE", "NORP"))
             start, end = sentence.token_span(first, last)
             text = sentence.block.text[start:end]
-            if sentence.block.in_quote(start, end):
+            if _speech(sentence.block, start, end):
                 i += n
                 continue
             if before_name and text[:1].islower() and not employer:
@@ -709,7 +714,7 @@ def number_style(article: Article, card) -> Iterator[Finding]:
             source_line = article.source.line_text(line_no)
             if not _TAGS.sub("", source_line[:column - 1]).strip() and len(_TAGS.sub(" ", source_line).split()) <= 8:
                 continue
-            if block.in_quote(start, end) or block.in_code(start, end):
+            if _speech(block, start, end) or block.in_code(start, end):
                 continue
             word = NUMBER_WORDS[int(t.text)]
             if t.is_sent_start:
@@ -732,7 +737,7 @@ def _number_forms(article: Article, card, sentence: Any, toks: list) -> Iterator
         _, b = sentence.token_span(last)
         if preferred.endswith(".") and text[b:b + 1] == ".":
             b += 1  # "at 6:30 AM." becomes "at 6:30 a.m.", not "a.m.."
-        if block.in_quote(a, b) or text[a:b] == preferred:
+        if _speech(block, a, b) or text[a:b] == preferred:
             return None
         f = make_finding(card, article, block, a, b, confidence=card.confidence, number=first.text,
                          word=preferred, found=text[a:b], preferred=preferred)
@@ -833,7 +838,7 @@ def _first_names(article: Article, card) -> Iterator[Finding]:
     seen: dict[str, Any] = {}
     for m in sorted(person_mentions(article), key=lambda m: (m.sentence.block.index, m.start)):
         block = m.sentence.block
-        if block.kind == "quote" or block.in_quote(m.start, m.end) or not _in_scope(article, block, card.options["scope"]):
+        if _speech(block, m.start, m.end) or not _in_scope(article, block, card.options["scope"]):
             continue
         if block.kind in HEADLINE_KINDS:
             continue  # a headline names people by surname: the body's first mention is what counts
@@ -901,9 +906,9 @@ def _first_abbreviations(article: Article, card) -> Iterator[Finding]:
         if block.kind not in NARRATION_BLOCKS or not _in_scope(article, block, card.options["scope"]):
             before.append(block.text)
             continue
-        if block.text.upper() == block.text or _title_line(block) or _answer(block):
+        if block.text.upper() == block.text or _title_line(block):
             before.append(block.text)
-            continue  # a line in capitals or in title case (a subhead, a headline typed as a line); an answer
+            continue  # a line in capitals or in title case (a subhead, a headline typed as a line)
         so_far = " ".join(before)
         for sentence in by_block.get(block.index, []):
             toks = sentence.tokens
@@ -919,7 +924,7 @@ def _first_abbreviations(article: Article, card) -> Iterator[Finding]:
                 if any(n.isupper() and len(n) > 1 for n in neighbours) or k > 0 and toks[k - 1].text in ("-", "R-", "D-"):
                     continue  # a run of capitals (shouting, a name in capitals), or a party-state code (R-TX)
                 start, end = sentence.token_span(t)
-                if block.in_quote(start, end) or block.in_code(start, end):
+                if _speech(block, start, end) or block.in_code(start, end):
                     continue
                 done.add(word)
                 if block.text[start - 1:start] == "(" and block.text[end:end + 1] == ")":
