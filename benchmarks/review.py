@@ -43,6 +43,8 @@ SETS = {
     "clean": ROOT.parent / "shared" / "corpus" / "dev" / "clean",
     "pages": ROOT.parent / "shared" / "pages",
     "drafts": HERE / "review" / "drafts",
+    # The holdout: whole pages of many outlets, judged but never tuned on (tune on clean and pages).
+    "news": ROOT.parent / "shared" / "pages-news",
 }
 VERDICT_WORDS = ("right", "wrong", "unsure")
 GATE = ("error", "warning")

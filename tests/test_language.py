@@ -26,7 +26,28 @@ def test_undeclared_text_that_does_not_read_as_english(tmp_path):
             "Le maire a promis une réunion publique avant la fin du mois pour répondre aux questions.\n")
     write(tmp_path / "article.txt", text)
     report, _ = check_json("article.txt", cwd=tmp_path)
-    assert any("not English (other)" in n for n in report["files"][0]["notices"])
+    assert any("not English (fr)" in n for n in report["files"][0]["notices"])  # named by the identifier
+
+
+def test_an_english_page_of_lists_is_english(tmp_path):
+    # A plan or a menu has few function words ("the", "of"): the identifier, not the word count, decides.
+    days = "".join(f"- {day}: porridge with pears, a walk of forty minutes, lentil soup, baked trout, greens\n"
+                   for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
+    write(tmp_path / "plan.md", "# A week of winter meals at Fernside\n\n" + days +
+          "\nRegrettably, the Sunday roast is gone.\n")
+    report, _ = check_json("plan.md", cwd=tmp_path)
+    f = report["files"][0]
+    assert not any("not English" in n for n in f["notices"])
+    assert any(x["code"] == "NEU001" for x in f["findings"])  # the English rules ran
+
+
+def test_italian_without_a_declaration_is_not_read_as_english(tmp_path):
+    text = ("Il consiglio comunale di Valdoro ha deciso martedì di chiudere il traghetto per l'isola alla fine "
+            "dell'anno. Gli abitanti dicono che la decisione è stata presa senza di loro e che d'inverno il "
+            "pullman sarà più lento. Il sindaco ha promesso un'assemblea pubblica prima della fine del mese.\n")
+    write(tmp_path / "articolo.txt", text)
+    report, _ = check_json("articolo.txt", cwd=tmp_path)
+    assert any("not English (it)" in n for n in report["files"][0]["notices"])
 
 
 def test_the_language_setting_overrides_what_a_page_declares(tmp_path):

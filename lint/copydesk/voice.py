@@ -91,7 +91,7 @@ _WORDS = re.compile(r"[^\W\d_]+")
 
 def article_language(article: Article, setting: str = "auto") -> str:
     """The draft's language as a short code: the configured one, else the declared one (front matter or
-    <html lang>), else "en" when the text reads as English and "other" when it does not."""
+    <html lang>), else the one its text reads as (see text_language)."""
     if setting and setting != "auto":
         code = setting.lower().replace("_", "-").split("-")[0]
     else:
@@ -100,7 +100,7 @@ def article_language(article: Article, setting: str = "auto") -> str:
             code = declared.strip().lower().replace("_", "-").split("-")[0]
             code = "en" if code in ("english", "eng") else code
         else:
-            code = "en" if looks_english(article) else "other"
+            code = text_language(article)
     article.cache["english"] = code == "en"
     return code
 
@@ -119,14 +119,52 @@ def looks_english(article: Article) -> bool:
     declared = article.meta.get("lang") or article.meta.get("language")
     if isinstance(declared, str) and declared.strip():
         return declared.strip().lower().replace("_", "-").split("-")[0] in ("en", "english", "eng")
+    return text_language(article) == "en"
+
+
+# Running prose in English has about four function words in ten; other languages almost none. Above this share
+# the text is English beyond doubt and the identifier is not loaded (it costs most of a second per process).
+# Below it (lists, menus, recipes, headline-only pages, or another language) the identifier decides.
+SURELY_ENGLISH = 0.25
+LANGID_SAMPLE_CHARS = 6000  # enough for a confident identification; a whole long page is not needed
+_IDENTIFIER: list = []
+
+
+def _identifier():
+    """py3langid's identifier with normalised probabilities, loaded once per process, offline (its model
+    ships inside the wheel)."""
+    if not _IDENTIFIER:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        _IDENTIFIER.append(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
+    return _IDENTIFIER[0]
+
+
+def text_language(article: Article) -> str:
+    """The language the narration reads as: "en" when English function words run through it, else py3langid's
+    answer (a maintained n-gram identifier over 97 languages, docs/configuration.md#language). Too little text
+    to judge counts as English, the project's language. Kept in article.cache."""
+    if "text_language" in article.cache:
+        return article.cache["text_language"]
     words: list[str] = []
+    sample: list[str] = []
+    size = 0
     for block in narration_blocks(article):
         words += _WORDS.findall(block.text.lower())
-        if len(words) > 2000:
+        if size < LANGID_SAMPLE_CHARS:
+            sample.append(block.text)
+            size += len(block.text) + 1
+        if len(words) > 2000 and size >= LANGID_SAMPLE_CHARS:
             break
-    if len(words) < 40:
-        return True  # too little to judge: assume the project's language
-    return sum(w in _ENGLISH_FUNCTION_WORDS for w in words) / len(words) >= 0.12
+    if len(words) < 40 and size < 200:
+        code = "en"  # too little to judge: assume the project's language
+    elif words and sum(w in _ENGLISH_FUNCTION_WORDS for w in words) / len(words) >= SURELY_ENGLISH:
+        code = "en"
+    else:
+        code, _probability = _identifier().classify("\n".join(sample)[:LANGID_SAMPLE_CHARS])
+        code = code or "other"
+    article.cache["text_language"] = code
+    return code
 
 
 def sentences(article: Article, kinds: tuple[str, ...] | list[str] = NARRATION_KINDS) -> list[Sentence]:

@@ -162,11 +162,15 @@ def _labelled_entries(a: str, b: str) -> bool:
                 and fold(a[ma.end(1):]) == fold(b[mb.end(1):]))
 
 
-def _headline_echo(first: Block, first_pos: int, later: Block, later_pos: int) -> bool:
-    """The headline repeated as the first line under it: a layout habit, not a pasted copy. A copy on
-    the very next line, with no blank line between, is a paste all the same."""
+def _headline_echo(first: Block, first_pos: int, later: Block, later_pos: int, markup: bool = False) -> bool:
+    """The headline repeated as the first line under it: a layout habit, not a pasted copy. In plain text
+    and Markdown a copy on the very next line, with no blank line between, is a paste all the same. In HTML
+    line breaks are the exporter's, not the writer's: an <h1> and a first <p> that repeats it are two elements
+    whatever lines they sit on, the export layout docs/rules allow, so the line test does not apply there."""
     headline = first.kind in ("heading", "title") or (first_pos == 0 and not first.text.rstrip().endswith((".", "!", "?")))
-    return headline and later_pos <= 4 and later.start_line > first.end_line + 1
+    if not headline or later_pos > 4:
+        return False
+    return (markup and later.kind != first.kind) or later.start_line > first.end_line + 1
 
 
 @kind(
@@ -242,7 +246,7 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
             run_members.add(pos)
             continue  # the third copy in a row and beyond: the run is one finding, which lists its lines
         first = blocks[earlier]
-        if _headline_echo(first, earlier, block, pos):
+        if _headline_echo(first, earlier, block, pos, markup=article.format == "html"):
             continue
         in_core = core is not None and core[0] <= first.index <= core[1] and core[0] <= block.index <= core[1]
         if core and not in_core and not adjacent:
