@@ -17,7 +17,7 @@ from copydesk.registry import Registry, RuleCard
 FAIL_LEVELS = ("error", "warning", "info", "never")
 DEFAULT_MAX_BYTES = 5_000_000  # five times the largest saved news page we have seen
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "rules", "fail-on", "model", "preview", "exclude",
-        "max-file-bytes", "max-nlp-chars", "max-nlp-tokens", "max-words", "extend-rules", "opinion", "opinion-files", "language", "rule-timeout",
+        "max-file-bytes", "max-nlp-chars", "max-nlp-tokens", "max-words", "extend-rules", "opinion", "opinion-files", "genres", "language", "rule-timeout",
         "advisory-below", "min-confidence", "docs-url", "styles"}
 OPINION_POLICIES = ("off", "info", "on")
 
@@ -45,6 +45,7 @@ class Settings:
     styles: list[str] = field(default_factory=list)  # house styles: shipped names or folders (docs/house-style.md)
     opinion: str = "off"  # what neutrality rules do in an opinion piece: off, info (downgraded) or on
     opinion_files: list[str] = field(default_factory=list)  # globs of columns, reviews, editorials
+    genres: dict[str, str] = field(default_factory=dict)  # per genre: "advisory" (its default policy) or "on"
     rule_timeout: float = 30.0  # seconds one rule may spend on one file before it is stopped there (0: no limit)
     language: str = "auto"  # the drafts' language: auto (declared, else read from the text) or a code ("de")
     # Confidence thresholds, each a number for every rule or a table of rules/categories ("ALL" for the rest):
@@ -117,6 +118,12 @@ def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
             if value not in OPINION_POLICIES:
                 raise ConfigError(f"{at} must be one of {', '.join(OPINION_POLICIES)}")
             s.opinion = value
+        elif key == "genres":
+            from copydesk.genre import GENRES, POLICY_VALUES
+
+            if not isinstance(value, dict) or not all(g in GENRES and v in POLICY_VALUES for g, v in value.items()):
+                raise ConfigError(f"{at} must map genres ({', '.join(GENRES)}) to one of {', '.join(POLICY_VALUES)}")
+            s.genres = dict(value)
         elif key in ("advisory-below", "min-confidence"):
             setattr(s, key.replace("-", "_"), _thresholds(value, at))
         elif key == "docs-url":

@@ -41,6 +41,7 @@ class FileResult:
     errors: list[str] = field(default_factory=list)  # this file could not be fully checked (exit 2)
     notices: list[str] = field(default_factory=list)  # worth saying, not failing (binary skipped, bad bytes)
     readability: dict[str, float] | None = None  # the article's figures, when a readability rule ran
+    genre: dict | None = None  # what kind of copy it is and the evidence (copydesk.genre), when read
     skipped: bool = False
     lines: dict[int, str] = field(default_factory=dict)  # source text of the lines findings start on
 
@@ -68,15 +69,17 @@ LANGUAGE_INDEPENDENT = {"duplication", "boilerplate", "structure"}
 def lint_article(article: Article, cards: list[RuleCard], registry: Registry, model: str | None = None,
                  debug: bool = False, nlp_max_chars: int = NLP_MAX_CHARS, nlp_max_tokens: int = NLP_MAX_TOKENS,
                  opinion: str = "off", language: str = "auto", rule_timeout: float = RULE_TIMEOUT,
-                 max_words: int = MAX_WORDS, parse_cache=None) -> FileResult:
+                 max_words: int = MAX_WORDS, parse_cache=None, genres: dict[str, str] | None = None) -> FileResult:
     """Run the cards over the article: NLP once if any card needs it, suppressions, ranking, score.
 
     opinion: what the neutrality rules do in an opinion piece (a column, review or editorial, declared in
     front matter or page metadata, or matched by the opinion-files setting): "off", "info" or "on".
-    parse_cache: an nlp.ParseCache kept by a long-lived caller, so unchanged blocks are not parsed again."""
+    parse_cache: an nlp.ParseCache kept by a long-lived caller, so unchanged blocks are not parsed again.
+    genres: per-genre overrides of the genre policy ({"review": "on"}: judge reviews as news)."""
     result = FileResult(path=article.path, words=article.words, notices=list(article.notices))
     cards = _apply_opinion_policy(article, cards, opinion, result)
     cards = _apply_language(article, cards, language, result)
+    cards = _apply_genre_policy(article, cards, genres, result)
     cards = _apply_size_limit(article, cards, max_words, result)
     article.cache["cards"] = cards  # the run's cards: house-style rules compile one Matcher for all of them
     copies = _flood_copies(article, result)
@@ -257,6 +260,28 @@ def _apply_opinion_policy(article: Article, cards: list[RuleCard], policy: str,
         return [c for c in cards if c.category != "neutrality"]
     result.notices.append(f"an opinion piece ({genre}): neutrality findings are info only (setting 'opinion')")
     return [replace(c, severity="info") if c.category == "neutrality" else c for c in cards]
+
+
+def _apply_genre_policy(article: Article, cards: list[RuleCard], overrides: dict[str, str] | None,
+                        result: FileResult) -> list[RuleCard]:
+    """Opinion, review and first-person copy: the reporter's-voice rules are advisory; how-to and product
+    copy: speculation too (copydesk.genre). Advisory, not off: the findings are shown, ranked after the rest,
+    and never fail the default gate. Read only when a card it could relax runs, so other runs pay nothing."""
+    from copydesk import genre as genres
+
+    if not any(c.category == "neutrality" or c.kind == "speculation" for c in cards):
+        return cards
+    found = genres.article_genre(article)
+    result.genre = found.to_json()
+    relax = genres.relaxed(found.name, overrides)
+    if not relax:
+        return cards
+    changed = [c for c in cards if genres.affected(c, relax)]
+    if changed:
+        result.notices.append(f"{found.name} copy ({'; '.join(found.evidence)}): "
+                              f"{', '.join(sorted(c.code for c in changed))} are advisory (setting 'genres')")
+    # A threshold above any confidence: every finding of these rules is shown as advisory info.
+    return [replace(c, advisory_below=1.01) if genres.affected(c, relax) else c for c in cards]
 
 
 class RuleTimeout(Exception):

@@ -108,7 +108,8 @@ class Checker:
                             debug=self.options.debug, nlp_max_chars=settings.max_nlp_chars,
                             nlp_max_tokens=settings.max_nlp_tokens, max_words=settings.max_words,
                             opinion=settings.opinion, language=settings.language,
-                            rule_timeout=settings.rule_timeout, parse_cache=self.parse_cache)
+                            rule_timeout=settings.rule_timeout, parse_cache=self.parse_cache,
+                            genres=settings.genres)
 
 
 def special_file(path: str) -> str | None:

@@ -265,7 +265,7 @@ class _Reader(HTMLParser):
         content = attrs.get("content", "")
         if key in DATE_META and content.strip():
             self.article.meta.setdefault(key, html.unescape(content).strip())  # dates the article (dates.py)
-        if key in ("article:section", "article:opinion", "genre", "section") and content.strip():
+        if key in ("article:section", "article:opinion", "genre", "section", "og:type") and content.strip():
             # The page's own genre ("Opinion", "Reviews") decides how neutrality rules treat it.
             self.article.meta.setdefault(key, html.unescape(content).strip())
         if not kind or not content.strip() or any(b.kind == kind and b.origin == "meta" for b in self.article.blocks):

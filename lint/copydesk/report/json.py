@@ -26,6 +26,7 @@ def report_dict(results, summary) -> dict:
                 "words": r.words,
                 "score": r.score,
                 "readability": r.readability,
+                "genre": r.genre,
                 "findings": [f.to_json() for f in r.findings],
                 "errors": r.errors,
                 "notices": r.notices,
