@@ -144,6 +144,13 @@ def _reporter_voice(sentence: Sentence, token: Any, check_attribution: bool = Tr
                 (check_attribution and attributed(token)))
 
 
+# Verbs of denial, objection and refusal: an intensity adverb on them describes how the source replied to a
+# charge ("vehemently denied"). Verbs of attack (denounce, condemn) are not here: "emphatically denounced"
+# turns up the reporter's picture of an aggressor, a judgement the rule exists for.
+OBJECTING_VERBS = frozenset("deny object reject refuse dispute protest oppose contest disagree rebut resist "
+                            "rebuff repudiate refute decline insist maintain".split())
+
+
 @kind(
     "evaluative_adverb",
     options={
@@ -195,6 +202,11 @@ def _evaluative_adverb_hits(article: Article, card) -> Iterator[Hit]:
                     # less than one that judges an act ("brazenly ignored"); worth a look, not a verdict.
                     confidence = opts["degree_confidence"]
                     use = f"on \u201c{token.head.text}\u201d turns the description up with the reporter's own judgement"
+                elif token.head.lemma_.lower() in OBJECTING_VERBS:
+                    # "vehemently denied", "strongly objected": how hard the source pushed back, which is
+                    # reported force, not the reporter taking a side. Worth a look, not a verdict.
+                    confidence = opts["degree_confidence"]
+                    use = f"on \u201c{token.head.text}\u201d may judge the force of the reply"
             else:
                 continue
             start, end = sentence.token_span(token)

@@ -252,7 +252,36 @@ def holder_confidence(base: float, sentence: Sentence, verb: Any, subject: Any, 
         confidence -= DEFINED_DISCOUNT
     if names_a_source(sentence.tokens, skip=verb):
         confidence -= SOURCED_DISCOUNT
+    elif CITATION.search(sentence.span.text):
+        confidence -= SOURCED_DISCOUNT  # "researchers believe [4]": a numbered or author-year citation says who
+    if _member_named_after(sentence, subject, neighbours):
+        confidence -= DEFINED_DISCOUNT  # "Some councillors argue ..." and the next paragraph quotes one by name
+    if verb.pos_ == "NOUN" or verb.tag_.startswith("NN"):
+        confidence -= NO_CLAIM_DISCOUNT  # "wanted some say in the sale": the noun, not a verb of saying
     return round(confidence, 3)
+
+
+# A numbered reference ("[4]", "[12, 13]") or an author-year one ("(Lund et al., 2019)", "(Brink 2021)").
+CITATION = re.compile(r"\[\d+(?:[,–-]\s*\d+)*\]|\bet al\.?|\([A-Z][A-Za-z'-]+(?: et al\.?| and [A-Z][A-Za-z'-]+)?,? "
+                      r"(?:19|20)\d\d[a-z]?\)")
+
+
+def _member_named_after(sentence: Sentence, subject: Any, neighbours: dict) -> bool:
+    """A member of the group named in the next sentences: the rest of this paragraph or the first sentence of
+    the next one ("Some councillors argue ..." then "'...,' said Councillor Ana Brink"). The reporter has
+    said who; a reader meets the name a line later."""
+    lemma = subject.lemma_.lower()
+    group = neighbours.get(sentence.block.index, [])
+    following = [s for s in group if s.start > sentence.start][:2]
+    if len(following) < 2:
+        later = [k for k in neighbours if k > sentence.block.index]
+        if later:
+            following += neighbours[min(later)][:2 - len(following)]
+    for other in following:
+        if _names_someone(other) and any(t.lemma_.lower() == lemma or t.lower_ == subject.lower_ or
+                                         t.lower_.rstrip("s") == lemma for t in other.tokens):
+            return True
+    return False
 
 
 def _narrowed(subject: Any) -> bool:
