@@ -276,12 +276,12 @@ def _apply_genre_policy(article: Article, cards: list[RuleCard], overrides: dict
     relax = genres.relaxed(found.name, overrides)
     if not relax:
         return cards
-    changed = [c for c in cards if genres.affected(c, relax)]
+    changed = {c.code for c in cards if genres.affected(c, relax)}
     if changed:
         result.notices.append(f"{found.name} copy ({'; '.join(found.evidence)}): "
-                              f"{', '.join(sorted(c.code for c in changed))} are advisory (setting 'genres')")
+                              f"{', '.join(sorted(changed))} are advisory (setting 'genres')")
     # A threshold above any confidence: every finding of these rules is shown as advisory info.
-    return [replace(c, advisory_below=1.01) if genres.affected(c, relax) else c for c in cards]
+    return [replace(c, advisory_below=1.01) if c.code in changed else c for c in cards]
 
 
 class RuleTimeout(Exception):

@@ -278,8 +278,8 @@ def _member_named_after(sentence: Sentence, subject: Any, neighbours: dict) -> b
         if later:
             following += neighbours[min(later)][:2 - len(following)]
     for other in following:
-        if _names_someone(other) and any(t.lemma_.lower() == lemma or t.lower_ == subject.lower_ or
-                                         t.lower_.rstrip("s") == lemma for t in other.tokens):
+        if _names_someone(other) and any(t.lemma_.lower() == lemma or t.lower_ == subject.lower_
+                                         for t in other.tokens):
             return True
     return False
 
