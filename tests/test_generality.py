@@ -143,3 +143,99 @@ def test_an_intensity_adverb_on_a_denial_is_advisory_and_on_an_act_it_blocks():
     assert findings(denial, "NEU001") and not blocking(denial, "NEU001")
     act = "# Quarry\n\nThe board brazenly ignored the residents' petition.\n"
     assert blocking(act, "NEU001")
+
+
+# -- saved pages: hidden text, device copies, the template's short lines --------------------------------------
+
+def _page(body: str) -> str:
+    return f"<html><head><title>Brindle ferry</title></head><body><article>{body}</article></body></html>"
+
+
+CAPTION = "Passengers wait on the Brindle quay in the rain for the last winter sailing of the year"
+
+
+def test_a_captions_hidden_copy_is_not_a_paste_and_a_caption_twice_is():
+    hidden = _page(f'<p>The harbour board cut the winter timetable on Tuesday after a month of talks.</p>'
+                   f'<figure><img src="q.jpg" alt=""><span class="visually-hidden">{CAPTION}</span>'
+                   f'<figcaption>{CAPTION}</figcaption></figure>')
+    assert not blocking(hidden, "DUP001", "ferry.html")
+    aria = hidden.replace('class="visually-hidden"', 'aria-hidden="true"')
+    assert not blocking(aria, "DUP001", "ferry.html")
+    twice = _page(f'<p>The harbour board cut the winter timetable on Tuesday after a month of talks.</p>'
+                  f'<figure><img src="q.jpg" alt=""><figcaption>{CAPTION}</figcaption></figure>\n'
+                  f'<figure><img src="r.jpg" alt=""><figcaption>{CAPTION}</figcaption></figure>')
+    assert [f.line for f in blocking(twice, "DUP001", "ferry.html")] == [2]
+
+
+PASSAGE = ("Ada Ferrow has sailed the Brindle crossing for thirty winters and says she has never seen the quay "
+           "so quiet in December.")
+
+
+def test_the_desktop_and_mobile_copies_of_a_passage_are_one_passage():
+    variants = _page(f'<div class="portrait desktop-only"><p>{PASSAGE}</p></div>\n'
+                     f'<div class="portrait mobile-only"><p>{PASSAGE}</p></div>')
+    assert not blocking(variants, "DUP001", "ferry.html")
+    pasted = _page(f'<p>{PASSAGE}</p>\n<p>{PASSAGE}</p>')
+    assert len(blocking(pasted, "DUP001", "ferry.html")) == 1
+
+
+def test_a_short_template_line_repeated_under_itself_is_advisory_on_a_saved_page():
+    # A video player's title over the same line as its intro: the page template's, not a paste.
+    player = _page('<p>The harbour board cut the winter timetable on Tuesday after a month of talks.</p>'
+                   '<p><em>Brindle ferry: the last winter sailing</em></p>\n'
+                   '<div class="player-title">Brindle ferry: the last winter sailing</div>')
+    found = findings(player, "DUP001", "ferry.html")
+    assert found and all(f.severity == "info" for f in found)
+    # The same two lines in a draft (not a saved page) are a paste.
+    draft = "<p>The board met.</p><p>Brindle ferry: the last winter sailing</p><p>Brindle ferry: the last winter sailing</p>"
+    assert blocking(draft, "DUP001", "ferry.html")
+
+
+# -- GRM001: a capital that starts a line or a sentence the parser ran on -------------------------------------
+
+def test_a_capital_after_a_footnote_number_or_a_line_break_is_a_sentence_start():
+    # "does" and "opposition" in lower case here, so a capital on them below is evidence of a slip.
+    base = ("<p>The harbour board said the winter service would stop in December; it does not expect "
+            "opposition, and the board wrote to every household on the island about the change.</p>")
+    footnote = base + ("<p>The ferry lost money on the winter sailings.3 Does the board think the island can "
+                       "do without a ferry for the whole winter?</p>")
+    assert not blocking(footnote, "GRM001", "ferry.html")
+    lyric = base + "<p>The ferry sails at dawn on the tide<br>Does the island wait for the ferry at all</p>"
+    assert not blocking(lyric, "GRM001", "ferry.html")
+    slip = base + ("<p>Despite their Opposition to the cut, the islanders were never asked before the "
+                   "winter service was cut.</p>")
+    assert [f.excerpt for f in blocking(slip, "GRM001", "ferry.html")] == ["Opposition"]
+    ran_on = base + ("<p>The ferry lost money on the winter sailings and Does the board think the island can "
+                     "do without a ferry for the whole winter?</p>")
+    assert [f.excerpt for f in blocking(ran_on, "GRM001", "ferry.html")] == ["Does"]
+
+
+# -- genre from the writer's voice --------------------------------------------------------------------------------
+
+BLOG = [
+    "I have taken the Brindle ferry every winter since I was nine, and I'm not ready to give it up.",
+    "Why does the harbour board think a bus and a bridge two hours away will do? It won't.",
+    "We pay the same harbour tax as the mainland towns, and we don't get a winter sailing for it.",
+    "I asked the board for its figures last month, and I'm still waiting for an answer.",
+    "Unfortunately, the board has made up its mind, and we will be the ones who wait on the quay.",
+    "If you've never stood on that quay in January, you can't know what a cancelled sailing costs.",
+]
+
+
+def test_copy_in_the_writers_own_voice_reads_as_opinion_and_a_glued_on_judgement_still_blocks():
+    blog = "# Keep our winter ferry\n\n" + "\n\n".join(BLOG) + "\n"
+    article = parse_text(blog, "ferry.md", "md")
+    found = article_genre(article)
+    assert found.name == "opinion" and not found.declared and "own voice" in found.evidence[0]
+    adverbs = findings(blog, "NEU001", "ferry.md")
+    assert adverbs and all(f.severity == "info" for f in adverbs)
+    # A judgement word glued onto a sentence already written keeps its capital seam: an edit in any genre.
+    glued = blog.replace("Unfortunately, the board", "Unfortunately, The board")
+    assert [f.excerpt for f in blocking(glued, "NEU001", "ferry.md")] == ["Unfortunately"]
+
+
+def test_news_that_quotes_people_in_their_own_voice_stays_news():
+    news = "# Brindle ferry cut\n\n" + "\n\n".join(
+        f"“{line}” said {name}, who lives on the island." for line, name in zip(BLOG, (
+            "Ada Ferrow", "Tomas Lirr", "Ines Wald", "Ada Ferrow", "Tomas Lirr", "Ines Wald")))
+    assert article_genre(parse_text(news, "ferry.md", "md")).name == "news"

@@ -229,6 +229,7 @@ class TextBuilder:
         self.length = 0
         self.map = SourceMap()
         self.code: list[tuple[int, int]] = []  # spans of inline code in the text (Markdown `code`)
+        self.breaks: list[int] = []  # where the text starts a new line on screen (HTML <br>, a nested <div>)
 
     def add(self, text: str, src_start: int, src_len: int | None = None) -> None:
         if not text:

@@ -148,7 +148,7 @@ def corroborate(raw: list[tuple[RuleCard, list[Finding]]]) -> None:
     findings only in articles that already have a blocking one."""
     confident: dict[str, set[str]] = {}
     for card, found in raw:
-        if card.category in CORROBORATED_CATEGORIES and card.severity != "info" and any(
+        if card.category in CORROBORATED_CATEGORIES and card.severity != "info" and not card.genre_relaxed and any(
                 f.confidence >= max(card.advisory_below, card.min_confidence) for f in found):
             confident.setdefault(card.category, set()).add(card.code)
     for card, found in raw:
@@ -167,7 +167,8 @@ def weigh(card: RuleCard, findings: list[Finding]) -> list[Finding]:
     for f in findings:
         if f.confidence < card.min_confidence:
             continue
-        if f.confidence < card.advisory_below and f.severity != "info":
+        relaxed = card.genre_relaxed and not f.any_genre  # the genre policy: shown, never gating
+        if (relaxed or f.confidence < card.advisory_below) and f.severity != "info":
             f.severity = "info"
             f.advisory = True
         out.append(f)
@@ -280,8 +281,8 @@ def _apply_genre_policy(article: Article, cards: list[RuleCard], overrides: dict
     if changed:
         result.notices.append(f"{found.name} copy ({'; '.join(found.evidence)}): "
                               f"{', '.join(sorted(changed))} are advisory (setting 'genres')")
-    # A threshold above any confidence: every finding of these rules is shown as advisory info.
-    return [replace(c, advisory_below=1.01) if c.code in changed else c for c in cards]
+    # Every finding of these rules is shown as advisory info, save those whose evidence holds in any genre.
+    return [replace(c, genre_relaxed=True) if c.code in changed else c for c in cards]
 
 
 class RuleTimeout(Exception):

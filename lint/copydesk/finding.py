@@ -37,6 +37,9 @@ class Finding:
     # A safe, mechanical replacement for the finding's span (a house style's one-to-one substitution): --fix and
     # the editor's code action put this text where the span is. None: no such fix.
     replacement: str | None = None
+    # The evidence holds in any genre (a judgement word glued onto a sentence already written, "Sadly, The
+    # board..."): the genre policy does not make this finding advisory. Not part of the report.
+    any_genre: bool = False
 
     def sort_key(self) -> tuple:
         """Ranking: severity, then confidence (high first), then position. An advisory finding is info, so it
@@ -50,6 +53,7 @@ class Finding:
             del data["fix"]
         if self.replacement is None:
             del data["replacement"]
+        del data["any_genre"]
         return data
 
 

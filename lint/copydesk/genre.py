@@ -60,6 +60,16 @@ _URL = re.compile(r'<link\b[^>]*rel\s*=\s*["\']?canonical[^>]*href\s*=\s*["\']([
                   r'<meta\b[^>]*property\s*=\s*["\']og:url["\'][^>]*content\s*=\s*["\']([^"\'>\s]+)', re.I)
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|my|me|myself)\b")
 _SECOND_PERSON = re.compile(r"\b(?:you|your|you're|you'll|yourself)\b", re.I)
+# The marks of a writer speaking in their own voice, outside quotation marks: "I" or "we", a contraction
+# ("don't", "it's"; news style spells them out outside quotes), a question or an exclamation put to the reader.
+_VOICE_MARKS = (
+    ("the first person", re.compile(r"\b(?:I|me|my|myself|we|our|us|ourselves)\b|\b(?:I|we)[’'](?:m|ve|d|ll|re)\b")),
+    ("contractions", re.compile(r"\b\w+n[’']t\b|\b\w+[’'](?:re|ve|ll|m)\b|\b(?:it|that|there|here|what|let)[’']s\b", re.I)),
+    ("questions", re.compile(r"\?")),
+    ("exclamations", re.compile(r"!")),
+)
+VOICE_MIN_PARAGRAPHS = 5  # paragraphs in the writer's own voice, at least
+VOICE_SHARE = 0.4  # of the story's paragraphs
 _SCORE = re.compile(r"(?:\b\d(?:\.\d)?\s*/\s*(?:5|10)\b|\b\d(?:\.\d)? out of (?:5|10|five|ten)\b|[★☆]{3,}|"
                     r"^(?:verdict|rating|our rating|score|the verdict|pros|cons|the good|the bad)\s*:)", re.I | re.M)
 _PRICE = re.compile(r"(?:[$£€]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:USD|EUR|GBP)\b)")
@@ -157,7 +167,24 @@ def from_text(article: Article) -> Genre:
         return Genre("howto", [f"{second} of {n} paragraphs address the reader as 'you'"])
     if first >= 4 and first >= n * 0.3:
         return Genre("personal", [f"{first} of {n} paragraphs are narrated in the first person"])
-    return Genre()
+    return _commentary(blocks) or Genre()
+
+
+def _commentary(blocks: list) -> Genre | None:
+    """A column or a blog post read from its voice: many of its paragraphs (not one) talk to the reader in the
+    writer's own words, with two kinds of mark or more. A news report keeps those inside its quotations."""
+    prose = [b for b in blocks if b.kind == "paragraph" and len(b.text.split()) >= 8]
+    voiced = 0
+    kinds: set[str] = set()
+    for b in prose:
+        own = _outside_quotes(b.text, b.quotes)
+        marks = [name for name, rx in _VOICE_MARKS if rx.search(own)]
+        voiced += bool(marks)
+        kinds.update(marks)
+    if voiced >= VOICE_MIN_PARAGRAPHS and voiced >= VOICE_SHARE * len(prose) and len(kinds) >= 2:
+        return Genre("opinion", [f"{voiced} of {len(prose)} paragraphs speak in the writer's own voice "
+                                 f"({', '.join(sorted(kinds))}) outside quotations"])
+    return None
 
 
 def _outside_quotes(text: str, quotes: list[tuple[int, int]]) -> str:

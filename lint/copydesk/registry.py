@@ -65,6 +65,9 @@ class RuleCard:
     # Findings with less confidence than this are not reported at all (a user setting; cards leave it at 0).
     min_confidence: float = 0.0
     style: str = BUILT_IN_STYLE  # the style (folder with a style.yaml manifest) the card came from
+    # Set per article by the genre policy (copydesk.genre): the article's genre makes this rule advisory, save
+    # for findings whose evidence holds in any genre (Finding.any_genre).
+    genre_relaxed: bool = False
 
     @property
     def kind_impl(self) -> Kind:

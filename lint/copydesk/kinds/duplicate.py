@@ -196,7 +196,9 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
     # Table cells repeat by nature ("Yes", a team's name in every round): they are data, not copy.
     # The story only: a saved page's menus and footers repeat by design (a mobile and a desktop menu), and
     # BOI002 reports those regions whole.
-    blocks = [b for b in article.story_blocks() if b.kind in allowed and not b.attrs.get("table_cell")]
+    # Hidden text (a caption's screen-reader copy, a link's "(opens in new tab)") is no copy a reader sees.
+    blocks = [b for b in article.story_blocks() if b.kind in allowed and not b.attrs.get("table_cell")
+              and not b.attrs.get("hidden")]
     keys = [fold(b.text) for b in blocks]
     templated = _template_keys(blocks, keys, opts["template_max_words"])
     tokens = [k.split() for k in keys]
@@ -255,6 +257,9 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
             continue  # the same dish on two days of a meal plan, the same session in two weeks of a plan
         if article.whole_page and first.start_line == block.start_line:
             continue  # the same element twice on one line of markup: a page template's copy (carousels, menus)
+        if first.attrs.get("device") != block.attrs.get("device"):
+            continue  # the desktop and the mobile version of one passage: a reader sees one of them
+
         reported.add(pos)
         run = [pos]
         # Copies stacked line under line (a caption pasted three times) are one finding; copies with blank
@@ -272,7 +277,13 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
         confidence = (1.0 if ratio == 1.0 else 0.9) * (1.0 if adjacent else 0.95)
         prose_in_story = (in_core and block.kind in ("paragraph", "caption") and word_count(key) >= PROSE_WORDS
                           and not _comment_like(block))
+        # On a saved page a short line that is not a caption (a player's title over its intro line, an embed's
+        # placeholder, a topic label, a teaser's kicker) repeats by the template's design even right below
+        # itself; a caption under two photos, or prose, repeated is the paste readers see.
+        twin = blocks[pos - 1] if pos > 0 and keys[pos - 1] == key else first  # the copy it sits under, if any
+        short_line = word_count(key) < PROSE_WORDS and not (block.kind == twin.kind == "caption")
         template_like = ((word_count(key) < opts["min_words"] and block.kind != "caption")
+                         or short_line
                          or not (adjacent or prose_in_story)
                          or (adjacent and ratio < 1.0)  # "posting as Facebook" over "posting as Google+"
                          or (not adjacent and occurrences[key] >= 3))  # a box the template repeats down the page

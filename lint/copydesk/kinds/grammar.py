@@ -12,7 +12,7 @@ from typing import Iterator
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
 from copydesk.kinds import Option, kind
-from copydesk.voice import TITLE_WORDS, in_quote, is_english, narration_blocks, sentences
+from copydesk.voice import TITLE_WORDS, in_quote, is_english, is_title_case, narration_blocks, sentences
 
 PROSE_KINDS = ("paragraph", "list_item", "quote", "caption")
 
@@ -27,6 +27,27 @@ def _word_counts(article: Article) -> Counter:
 
 
 
+# What may stand between a sentence's end and the next sentence's first word: spaces, closing quotes and
+# brackets, a footnote's number, an ellipsis.
+_BEFORE_START = re.compile(r"(?:[.!?…:;|•·»›–—]|\.\.\.)[\s\d\"'’”)\]*†]*$")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at text[start] follows the end of a sentence, a separator or a list bullet, whatever
+    the parser made of it: the capital is the sentence's."""
+    return bool(_BEFORE_START.search(text[max(0, start - 12):start]))
+
+
+def _starts_line(block: Block, start: int) -> bool:
+    """Whether the word at block.text[start] opens a line on screen (after a <br> or a nested element of a
+    saved page): a lyric's line, a card's blurb under its title."""
+    breaks = block.attrs.get("line_breaks")
+    if not breaks:
+        return False
+    k = bisect.bisect_right(breaks, start) - 1
+    return k >= 0 and not block.text[breaks[k]:start].strip()
+
+
 @kind(
     "stray_capital",
     options={},
@@ -39,8 +60,8 @@ def stray_capital(article: Article, card) -> Iterator[Finding]:
     words after a colon or an opening quotation mark, and words in a run of capitals are left alone."""
     counts = _word_counts(article)
     for s in sentences(article, PROSE_KINDS):
-        if s.title_case:
-            continue
+        if s.title_case or is_title_case(s.span.text):
+            continue  # a headline, a teaser's title or a list of names in title case: capitals are its style
         toks = s.tokens
         if len(toks) < 8 and not s.span.text.rstrip().endswith((".", "!", "?")):
             continue  # a label or a menu entry ("Choose from 30 Languages"), not a sentence: capitals are style
@@ -64,6 +85,8 @@ def stray_capital(article: Article, card) -> Iterator[Finding]:
             if in_quote(s, tok):
                 continue
             start = s.offset(tok)
+            if _starts_sentence(s.block.text, start) or _starts_line(s.block, start):
+                continue  # a sentence start the parser ran on from the last one ("...rose 4%.3 Did", "wait! Does")
             yield make_finding(card, article, s.block, start, start + len(text),
                                confidence=0.8 if counts[text.lower()] else 0.7, word=text, lower=text.lower(),
                                evidence=(f"the article writes “{text.lower()}” elsewhere" if counts[text.lower()]

@@ -44,6 +44,7 @@ class Hit:
     end: int
     confidence: float
     fields: dict[str, Any]
+    any_genre: bool = False  # see Finding.any_genre
 
 
 def report_hits(article: Article, card, hits: Iterator[Hit], group: bool = True) -> Iterator[Finding]:
@@ -63,8 +64,10 @@ def report_hits(article: Article, card, hits: Iterator[Hit], group: bool = True)
         fields = dict(first.fields)
         if "alternative" in fields:
             fields["alternative"] = advice(fields["alternative"])
-        yield make_finding(card, article, first.block, first.start, first.end,
-                           confidence=max(h.confidence for h in group), also=also, **fields)
+        finding = make_finding(card, article, first.block, first.start, first.end,
+                               confidence=max(h.confidence for h in group), also=also, **fields)
+        finding.any_genre = any(h.any_genre for h in group)
+        yield finding
 
 
 def advice(note: str) -> str:
@@ -211,9 +214,23 @@ def _evaluative_adverb_hits(article: Article, card) -> Iterator[Hit]:
                 continue
             start, end = sentence.token_span(token)
             alternative = entry.note if entry else "(delete it; state the fact)"
-            yield Hit(word, sentence.block, start, end, confidence,
+            hit = Hit(word, sentence.block, start, end, confidence,
                       dict(word=token.text, use=use, alternative=alternative))
+            hit.any_genre = sentence_adverb and _glued_on(token)
+            yield hit
 
+
+def _glued_on(adverb: Any) -> bool:
+    """An opening adverb added to a sentence already written: the word after its comma keeps the capital
+    that began the sentence ("Sadly, The board voted", "Thankfully, FORD ..."). That is an edit in the
+    reporter's voice whatever the genre, and a seam a reader sees."""
+    doc = adverb.doc
+    nxt = doc[adverb.i + 2] if adverb.i + 2 < len(doc) else None
+    if nxt is None or not nxt.text[:1].isupper() or nxt.text == "I":
+        return False
+    if nxt.text.isupper() and len(nxt.text) > 1 or any(c.isdigit() for c in nxt.text):
+        return True  # a label in capitals or a model number: no sentence of prose starts here
+    return nxt.pos_ != "PROPN" and not nxt.ent_type_
 
 @kind(
     "loaded_language",

@@ -30,7 +30,19 @@ paywall banner toolbar outbrain taboola topbar
 """.split())
 NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 PULLQUOTE = re.compile(r"pull-?quote|pullout|pull_quote", re.I)
+# Text no reader sees: screen-reader-only labels ("(opens in new tab)"), elements hidden by attribute or inline
+# style, and decorative copies marked aria-hidden. Kept as blocks (nothing is lost) but marked, so the
+# duplicate rules do not read a caption's hidden copy or a link's spoken label as a paste.
+HIDDEN_CLASS = re.compile(r"(?<![\w-])(?:sr-only|sr-text|visually-?hidden|visuallyhidden|screen-?reader(?:-\w+)*|"
+                          r"a11y(?:-\w+)*|offscreen|element-invisible|hide-text|u-hidden|is-hidden)(?![\w-])", re.I)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# A copy of the page shown to one kind of screen only ("g-desktop-only", "hide-on-mobile", "visible-xs"):
+# a page carries the desktop and the mobile version of the same passage, and a reader sees one.
+DEVICE_CLASS = re.compile(r"(?<![a-z])(mobile|desktop|tablet|handheld|phone|small-screen|large-screen)(?![a-z])|"
+                          r"(?<![\w-])(?:visible|hidden|d-none)-(xs|sm|md|lg|xl)\b", re.I)
 MEDIA_TAGS = {"img", "picture", "video", "iframe", "svg", "audio", "embed", "object", "source"}
+# Inline-level elements that still start a new line inside a block (a list item's <p>s).
+BREAK_TAGS = {"p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "address"}
 # Elements that end a run of loose text (text not inside any block element).
 CONTAINER_TAGS = {"div", "section", "blockquote", "figure", "ul", "ol", "table", "tr", "header", "footer", "nav",
                   "aside", "form", "article", "main", "body", "html"}
@@ -61,6 +73,9 @@ class _Reader(HTMLParser):
         self.main_tags: list[int] = []  # stack depths of the open <article>/<main> elements
         self.pull_depth_at: list[int] = []  # stack depths of open pull-quote elements
         self.figures: list[dict] = []  # open <figure>s: whether they hold media, and their captions
+        self.hidden_at: list[int] = []  # stack depths of open elements no reader sees (HIDDEN_CLASS...)
+        self.device_at: list[tuple[int, str]] = []  # stack depths of open one-screen-only elements, and which
+        self.loose_hidden: tuple[bool, str | None] = (False, None)
 
     # -- positions --------------------------------------------------------------------------
     def _offset(self) -> int:
@@ -82,7 +97,25 @@ class _Reader(HTMLParser):
         if self.loose is None:
             self.loose = TextBuilder()
             self.loose_region = self._region()
+            self.loose_hidden = self._visibility()
         return self.loose
+
+    def _line_break(self) -> None:
+        """Where the block's text breaks onto a new line in a browser (a <br>, a <div> inside it): the next
+        word starts a line, whatever the sentence splitter makes of it (a lyric, a card's title and blurb)."""
+        if self.current:
+            self.current[2].breaks.append(self.current[2].length)
+        elif self.loose is not None:
+            self.loose.breaks.append(self.loose.length)
+
+    def _visibility(self) -> tuple[bool, str | None]:
+        """(hidden from every reader, the one kind of screen it shows on) for text starting here."""
+        return bool(self.hidden_at), (self.device_at[-1][1] if self.device_at else None)
+
+    @staticmethod
+    def _hides(attrs: dict) -> bool:
+        return ("hidden" in attrs or attrs.get("aria-hidden", "").strip().lower() == "true"
+                or bool(HIDDEN_STYLE.search(attrs.get("style", ""))) or bool(HIDDEN_CLASS.search(attrs.get("class", ""))))
 
     def _add_text(self, data: str, start: int) -> None:
         if self.skip_depth or not data:
@@ -144,6 +177,7 @@ class _Reader(HTMLParser):
         if tag in VOID_TAGS:
             if tag == "br":
                 self._add_text(" ", self._offset())
+                self._line_break()
             return
         if tag in SKIP_TAGS:
             self.skip_depth += 1
@@ -156,6 +190,11 @@ class _Reader(HTMLParser):
         if tag in ("article", "main") or attrs.get("role") == "main":
             self.main_depth += 1
             self.main_tags.append(len(self.stack))
+        if self._hides(attrs):
+            self.hidden_at.append(len(self.stack))
+        device = DEVICE_CLASS.search(attrs.get("class", ""))
+        if device:
+            self.device_at.append((len(self.stack), (device.group(1) or device.group(2)).lower()))
         self.stack.append((tag, label))
         self.region_ids.append(self.element_count)
         self.element_count += 1
@@ -167,6 +206,8 @@ class _Reader(HTMLParser):
             self.code_at.append(self.current[2].length)  # inline code is not prose: the house rules skip it
         if label or tag in BLOCK_TAGS or tag in CONTAINER_TAGS:
             self._flush_loose()
+        if tag in CONTAINER_TAGS or tag in BREAK_TAGS:
+            self._line_break()  # a <div> inside a list item starts a new line of it
         if tag in BLOCK_TAGS:
             self._flush_current()  # nested block elements: the inner one starts a new block
             kind = BLOCK_TAGS[tag]
@@ -174,7 +215,7 @@ class _Reader(HTMLParser):
                 kind = "quote"
             level = int(tag[1]) if kind == "heading" else 0
             self.current = (tag, level, TextBuilder(), self._region(), kind, self._offset(),
-                            len(self.get_starttag_text() or ""))
+                            len(self.get_starttag_text() or ""), self._visibility())
 
     def handle_startendtag(self, tag, attrs_list) -> None:
         self.handle_starttag(tag, attrs_list)
@@ -198,6 +239,10 @@ class _Reader(HTMLParser):
                 builder.code.append((min(self.code_at.pop(), builder.length), builder.length))
             if self.pull_depth_at and self.pull_depth_at[-1] == len(self.stack):
                 self.pull_depth_at.pop()
+            if self.hidden_at and self.hidden_at[-1] == len(self.stack):
+                self.hidden_at.pop()
+            if self.device_at and self.device_at[-1][0] == len(self.stack):
+                self.device_at.pop()
             if self.main_tags and self.main_tags[-1] == len(self.stack):
                 self.main_tags.pop()
                 self.main_depth -= 1
@@ -211,11 +256,13 @@ class _Reader(HTMLParser):
                 break
         if tag in CONTAINER_TAGS or tag in FURNITURE_TAGS:
             self._flush_loose()
+        if tag in CONTAINER_TAGS or tag in BREAK_TAGS:
+            self._line_break()
 
     def _flush_current(self) -> None:
         if not self.current:
             return
-        tag, level, builder, region, kind, tag_at, tag_len = self.current
+        tag, level, builder, region, kind, tag_at, tag_len, visibility = self.current
         self.current = None
         self.code_at.clear()
         text, smap = builder.stripped()
@@ -234,8 +281,10 @@ class _Reader(HTMLParser):
             block.attrs["region_id"] = region[1]
         if self.pull_depth_at:
             block.attrs["pullquote"] = True
+        _mark_visibility(block, visibility)
         if tag in ("td", "th"):
             block.attrs["table_cell"] = True  # data, not prose or furniture
+        _mark_breaks(block, builder)
         if builder.code:
             raw = builder.text()
             lead = len(raw) - len(raw.lstrip())
@@ -258,6 +307,8 @@ class _Reader(HTMLParser):
             block = self.article.add_block("line", text, smap, region=region and region[0])
             if region:
                 block.attrs["region_id"] = region[1]
+            _mark_visibility(block, self.loose_hidden)
+            _mark_breaks(block, builder)
 
     def _meta(self, attrs: dict) -> None:
         key = (attrs.get("name") or attrs.get("property") or "").lower()
@@ -285,6 +336,35 @@ class _Reader(HTMLParser):
         super().close()
         self._flush_current()
         self._flush_loose()
+
+
+def _mark_breaks(block, builder: TextBuilder) -> None:
+    if builder.breaks:
+        raw = builder.text()
+        lead = len(raw) - len(raw.lstrip())
+        block.attrs["line_breaks"] = sorted({max(0, at - lead) for at in builder.breaks if 0 < at - lead < len(block.text)})
+
+
+def _mark_visibility(block, visibility: tuple[bool, str | None]) -> None:
+    hidden, device = visibility
+    if hidden:
+        block.attrs["hidden"] = True
+    if device:
+        block.attrs["device"] = device
+
+
+# When more than this share of a page's words sits in hidden elements, the marks are the state the page was
+# saved in (a modal open over an aria-hidden story), not text kept from readers: they are dropped.
+HIDDEN_SHARE_LIMIT = 0.5
+
+
+def _unmark_saved_state(article: Article) -> None:
+    words = [(len(b.text.split()), b) for b in article.blocks if b.in_body]
+    total = sum(n for n, _ in words)
+    hidden = sum(n for n, b in words if b.attrs.get("hidden"))
+    if total and hidden / total > HIDDEN_SHARE_LIMIT:
+        for _, b in words:
+            b.attrs.pop("hidden", None)
 
 
 HAS_MAIN = re.compile(r"<(?:article|main)\b|\brole\s*=\s*[\"']?main\b", re.I)
@@ -335,6 +415,7 @@ def read_html(article: Article) -> None:
         line = article.source.position(len(text) - len(reader.rawdata))[0]
         article.notices.append(f"malformed HTML: markup left open on line {line}; the text after it was not read")
     article.whole_page = reader.saw_body
+    _unmark_saved_state(article)
     title = next((b for b in article.blocks if b.kind == "title"), None)
     if title:
         article.meta.setdefault("title", title.text)
