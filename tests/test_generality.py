@@ -239,3 +239,49 @@ def test_news_that_quotes_people_in_their_own_voice_stays_news():
         f"“{line}” said {name}, who lives on the island." for line, name in zip(BLOG, (
             "Ada Ferrow", "Tomas Lirr", "Ines Wald", "Ada Ferrow", "Tomas Lirr", "Ines Wald")))
     assert article_genre(parse_text(news, "ferry.md", "md")).name == "news"
+
+
+# -- REL001: the page's apparatus is not another story ------------------------------------------------------------
+
+from test_kinds_relevance import FOREIGN, STORY  # noqa: E402  (the ferry story and a paragraph from elsewhere)
+
+
+def _story(*extra: str) -> str:
+    return "\n\n".join(STORY + list(extra)) + "\n"
+
+
+def test_a_credit_line_a_notes_section_and_a_log_excerpt_are_not_another_story():
+    # Each of these names people, places and dates the story never mentions: read as paragraphs, they block.
+    credit = _story("Ilse Varnhagen contributed reporting from the Grain Accord talks between the Republic of "
+                    "Corvania and the Northern Barley Board, which set barley import quotas and tariff reductions.")
+    assert not blocking(credit, "REL001", "ferry.md")
+    notes = _story("## Notes", FOREIGN)
+    assert not blocking(notes, "REL001", "ferry.md")
+    log = _story("09:12:44.118 E Corvania/BarleyQuota: 2231 2240 import 1987 rejected 0x7f3a Tariff 118 4410 "
+                 "rc=4 09:12:45.020 W Northern/Board: 2231 2241 schedule 0x11 reductions 22 decade 33 "
+                 "09:12:46.300 I Republic/Accord: 2231 2242 signed 0x12 quotas 44")
+    assert not blocking(log, "REL001", "ferry.md")
+    # The paragraph from another story, in the body, is still found.
+    assert blocking(_story(FOREIGN), "REL001", "ferry.md")
+
+
+# -- SRC001: the setting of the attribution -----------------------------------------------------------------------
+
+FERRY_NEWS = ["The Brindle harbour board cut the winter ferry timetable on Tuesday, ending the last daily "
+              "sailing to the island.", "The board's chair, Ada Ferrow, said the route had lost money for six winters."]
+
+
+def test_an_attribution_in_a_question_is_advisory_and_the_same_claim_stated_blocks():
+    asked = "\n\n".join(FERRY_NEWS + ["Critics say the board never costed a bridge, so was the cut ever necessary?"])
+    stated = "\n\n".join(FERRY_NEWS + ["Critics say the board never costed a bridge before it cut the ferry."])
+    assert findings(asked, "SRC001") and not blocking(asked, "SRC001")
+    assert [f.excerpt for f in blocking(stated, "SRC001")] == ["Critics say"]
+
+
+def test_a_columnists_some_say_is_rhetoric_but_critics_say_is_still_a_hidden_source():
+    column = "# Keep our winter ferry\n\n" + "\n\n".join(BLOG + [
+        "Some say the island should just learn to live with a bus, and I've heard that argument all year."])
+    assert article_genre(parse_text(column, "ferry.md", "md")).name == "opinion"
+    assert findings(column, "SRC001") and not blocking(column, "SRC001")
+    critics = column.replace("Some say the island", "Critics say the island")
+    assert [f.excerpt for f in blocking(critics, "SRC001")] == ["Critics say"]

@@ -141,6 +141,7 @@ class Block:
 
 
 SAVED_PAGE_FACTOR = 0.65
+CORE_WORDS = 25  # a paragraph this long is the story's prose, not a teaser, a menu label or a form
 
 
 @dataclass
@@ -176,6 +177,20 @@ class Article:
         headed = {(b.region, b.attrs.get("region_id")) for b in self.body
                   if b.region and b.kind == "heading" and b.heading_level == 1}
         return [b for b in self.body if b.region is None or (b.region, b.attrs.get("region_id")) in headed]
+
+    def story_core(self, blocks: list[Block] | None = None) -> tuple[int, int] | None:
+        """On a saved page, the block indexes that hold the story: from its H1 (or its first paragraph of
+        prose) to its last paragraph of prose. Menus, teasers, carousels, comment forms and footers that the
+        page's template repeats sit outside it. None for a draft, which is all story."""
+        if not self.whole_page:
+            return None
+        blocks = self.story_blocks() if blocks is None else blocks
+        prose = [b.index for b in blocks if b.kind == "paragraph" and len(b.text.split()) >= CORE_WORDS]
+        if not prose:
+            return None
+        h1 = next((b.index for b in blocks if b.kind == "heading" and b.heading_level == 1 and b.index < prose[-1]),
+                  None)
+        return (min(h1, prose[0]) if h1 is not None else prose[0], prose[-1])
 
     @property
     def page_factor(self) -> float:

@@ -24,13 +24,14 @@ from copydesk.document import Article
 GENRES = ("news", "opinion", "review", "personal", "howto", "product")
 
 # What each genre does to the rules by default. "voice": the neutrality rules (the reporter's own judgement);
-# "speculation": SRC003. In an opinion piece, a review or a first-person blog the writer's voice is expected;
-# in a how-to or product page so is advice about what could happen.
+# "speculation": SRC003. In an opinion piece, a review or a first-person blog the writer's voice is expected,
+# and the writer's guesses are the argument ("Maybe the league should..."); in a how-to or product page advice
+# about what could happen is the point.
 DEFAULT_POLICY: dict[str, tuple[str, ...]] = {
     "news": (),
-    "opinion": ("voice",),
-    "review": ("voice",),
-    "personal": ("voice",),
+    "opinion": ("voice", "speculation"),
+    "review": ("voice", "speculation"),
+    "personal": ("voice", "speculation"),
     "howto": ("voice", "speculation"),
     "product": ("voice", "speculation"),
 }
@@ -61,10 +62,11 @@ _URL = re.compile(r'<link\b[^>]*rel\s*=\s*["\']?canonical[^>]*href\s*=\s*["\']([
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|my|me|myself)\b")
 _SECOND_PERSON = re.compile(r"\b(?:you|your|you're|you'll|yourself)\b", re.I)
 # The marks of a writer speaking in their own voice, outside quotation marks: "I" or "we", a contraction
-# ("don't", "it's"; news style spells them out outside quotes), a question or an exclamation put to the reader.
+# ("don't", "it's"; news style spells them out outside quotes), "you", a question or an exclamation.
 _VOICE_MARKS = (
     ("the first person", re.compile(r"\b(?:I|me|my|myself|we|our|us|ourselves)\b|\b(?:I|we)[’'](?:m|ve|d|ll|re)\b")),
-    ("contractions", re.compile(r"\b\w+n[’']t\b|\b\w+[’'](?:re|ve|ll|m)\b|\b(?:it|that|there|here|what|let)[’']s\b", re.I)),
+    ("contractions", re.compile(r"\b\w+n[’']t\b|\b\w+[’'](?:re|ve|ll|m|d)\b|\b(?:it|that|there|here|what|let)[’']s\b", re.I)),
+    ("the reader addressed", re.compile(r"\b(?:you|your|yourself)\b", re.I)),
     ("questions", re.compile(r"\?")),
     ("exclamations", re.compile(r"!")),
 )

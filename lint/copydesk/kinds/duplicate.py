@@ -129,21 +129,9 @@ _LABEL = re.compile(r"^\s*([^:]{1,30}):\s+\S")
 LEADING_SHARE = 0.3  # a summary in the first 30% of the story's blocks leads it
 LEADING_FACTOR = 0.6
 PROSE_WORDS = 12
-CORE_WORDS = 25  # a paragraph this long is the story's prose, not a teaser, a menu label or a form
-
-
 def _story_core(article: Article, blocks: list[Block]) -> tuple[int, int] | None:
-    """On a saved page, the run of blocks that holds the story: from its H1 (or its first paragraph of
-    prose) to its last paragraph of prose. Menus, teasers, carousels, comment forms and footers that the
-    page's template repeats sit outside it. None for a draft, which is all story."""
-    if not article.whole_page:
-        return None
-    prose = [b.index for b in blocks if b.kind == "paragraph" and word_count(b.text) >= CORE_WORDS]
-    if not prose:
-        return None
-    h1 = next((b.index for b in blocks if b.kind == "heading" and b.heading_level == 1 and b.index < prose[-1]),
-              None)
-    return (min(h1, prose[0]) if h1 is not None else prose[0], prose[-1])
+    """On a saved page, the run of blocks that holds the story (Article.story_core); None for a draft."""
+    return article.story_core(blocks)
 
 
 _COMMENT_LIKE = re.compile(r"^\s*(?:\[(?:…|\.\.\.)\]|>|»|@\w|(?:comment|kommentar|reply|antwort)\b)", re.I)

@@ -30,7 +30,13 @@ INTERVIEW_TURN = re.compile(r"^\W*(?:Q|A|Question|Answer)\s*[:.)]\s", re.I)
 # Credit lines and picture labels name people and places the story never mentions, by design.
 CREDIT = re.compile(r"^\W*(?:(?:additional |further )?(?:reporting|writing|editing|research|photos?|graphics|video|"
                     r"production|illustrations?) (?:by|from)\b|(?:header |featured |lead |top )?(?:image|photo|picture|"
-                    r"illustration|credit)s?(?: credit)?\s*:|sources?\s*:)", re.I)
+                    r"illustration|credit)s?(?: credit)?\s*:|sources?\s*:)|"
+                    # "Ana Brink contributed reporting from Lisbon.", "Staff writer Joe Loe contributed to this report."
+                    r"^[^.!?]{0,120}\bcontributed (?:reporting|research|to this (?:report|story|article))\b", re.I)
+# Sections appended to the story (notes, sources, corrections, the author's bio): new names by design.
+APPENDIX_HEADINGS = re.compile(r"^\W*(?:notes?|footnotes|end ?notes|sources?|references|bibliography|further reading|"
+                               r"corrections?|clarifications?|about the authors?|credits|acknowledg(?:e)?ments|"
+                               r"methodology|editor'?s notes?)\W*$", re.I)
 NEIGHBOUR_KINDS = ("paragraph", "list_item", "heading", "quote", "caption", "line")
 
 
@@ -83,6 +89,35 @@ def _far_years(prof: Profile, bp: BlockProfile, gap: int) -> list[int]:
     return sorted(set(own))
 
 
+def _appendix_blocks(article: Article) -> set[int]:
+    """Indexes of the blocks under an appendix heading ("Notes", "Sources", "Corrections"), to the next
+    heading of the same or a higher level."""
+    out: set[int] = set()
+    level = 0
+    for b in article.story_blocks():
+        if b.kind == "heading":
+            if level and (b.heading_level or 1) <= level:
+                level = 0
+            if APPENDIX_HEADINGS.match(b.text):
+                level = b.heading_level or 1
+            continue
+        if level:
+            out.add(b.index)
+    return out
+
+
+PROSE_SHARE = 0.6  # of a block's words that are words, not numbers, codes and paths
+
+
+def _prose(text: str) -> bool:
+    """A block of prose, not a log excerpt, a code listing or a table of figures pasted as a paragraph
+    ("10-25 17:12:11.001 24358 W dex2oat: /system/..."): those name nothing, so "found nowhere else" means
+    nothing there."""
+    tokens = text.split()
+    wordlike = sum(1 for t in tokens if re.fullmatch(r"[\"“‘'(]*[^\W\d_][^\W\d_’'-]*[’'.,;:!?\"”)]*", t))
+    return bool(tokens) and wordlike >= PROSE_SHARE * len(tokens)
+
+
 CONTINUATION_DISCOUNT = 0.25
 _CONTINUES = re.compile(r"^\s*(?:[\"“‘']|(?:He|She|They|His|Her|Their)\b)")
 
@@ -125,7 +160,8 @@ def off_topic_block(article: Article, card) -> Iterator[Finding]:
     judged = [(i, bp, lemma_share(prof, bp)) for i, bp in enumerate(prof.blocks)
               if bp.block.in_body and bp.block.kind in SCORED_KINDS and not bp.block.attrs.get("table_cell")
               and not bp.block.attrs.get("pullquote") and len(bp.lemmas) >= min(opts["min_words"], SHORT_WORDS)
-              and not CREDIT.match(bp.block.text) and not INTERVIEW_TURN.match(bp.block.text)]
+              and not CREDIT.match(bp.block.text) and not INTERVIEW_TURN.match(bp.block.text)
+              and _prose(bp.block.text)]
     if len(judged) < MIN_JUDGED or article.words < MIN_ARTICLE_WORDS:
         return  # too little story to hold a block against
     typical = median(c for _, _, c in judged)
@@ -179,7 +215,16 @@ def off_topic_block(article: Article, card) -> Iterator[Finding]:
         outliers.append((bp, "; ".join(parts), confidence))
     if len(outliers) > opts["max_outliers"]:
         return  # a collection: every item is new by design, none is an outlier
+    # On a saved page only the story is reported: a teaser, a "more stories" list or the site's footer outside
+    # the run of its prose is the template's (BOI002 reports those regions), and hidden text no reader sees.
+    # They still count above, so a page of teasers is still a collection.
+    core = article.story_core()
+    appended = _appendix_blocks(article)
     for bp, evidence, confidence in outliers:
+        if bp.block.attrs.get("hidden") or (core is not None and not core[0] <= bp.block.index <= core[1]):
+            continue
+        if bp.block.index in appended:
+            continue  # under "Notes", "Sources", "About the author": the page's apparatus, not another story
         yield make_finding(card, article, bp.block, confidence=min(confidence, 0.95), evidence=evidence,
                            block_kind="list item" if bp.block.kind == "list_item" else "paragraph")
 

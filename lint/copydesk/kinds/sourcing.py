@@ -110,6 +110,7 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
                                            neighbours)
             if confidence is None:
                 continue  # "the pain that people feel": a relative clause, not an attribution
+            confidence = round(confidence - setting_discount(article, sentence, subject.lower_), 3)
             first = _holder_start(subject, span)
             # "Critics say" or, inverted, "said one legal expert": the span runs from the first to the last.
             start, end = sentence.token_span(min(first, verb, key=lambda t: t.i),
@@ -128,6 +129,7 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
                     # "according to reports", "according to polls": a document, vague but checkable, is weaker
                     # evidence of a hidden holder than "according to experts".
                     confidence = opts["holder_confidence"] - (DOCUMENT_DISCOUNT if pobj.lower_ in DOCUMENTS else 0)
+                    confidence = round(confidence - setting_discount(article, sentence, pobj.lower_), 3)
                     yield make_finding(card, article, sentence.block, start, end,
                                        confidence=confidence, attribution=sentence.block.text[start:end],
                                        question=questions.get(pobj.lower_, "who are they?"))
@@ -162,8 +164,9 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
                     seen.add(verb.i)
                     pobj = next(t for t in agent.children if t.dep_ == "pobj")
                     start, end = sentence.token_span(verb, pobj)
+                    confidence = opts["holder_confidence"] - setting_discount(article, sentence, pobj.lower_)
                     yield make_finding(card, article, sentence.block, start, end,
-                                       confidence=opts["holder_confidence"], attribution=sentence.block.text[start:end],
+                                       confidence=round(confidence, 3), attribution=sentence.block.text[start:end],
                                        question=questions.get(pobj.lower_, "who are they?"))
                 continue
             if not any(c.dep_ == "auxpass" for c in children) or agent is not None:
@@ -197,6 +200,7 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
                 confidence -= JUDGED_DISCOUNT  # "it was once assumed": a belief of the past, set up to be corrected
             if not it_that:
                 confidence -= PERSONAL_PASSIVE_DISCOUNT if (opinion or raised or widely) else JUDGED_DISCOUNT
+            confidence = round(confidence - setting_discount(article, sentence, None), 3)
             yield make_finding(card, article, sentence.block, start, end, confidence=confidence,
                                attribution=sentence.block.text[start:end], question="by whom?")
         for m in CONSENSUS.finditer(span.text):
@@ -206,8 +210,47 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
                 continue  # already reported as a hidden holder, or quoted, or sourced
             if re.search(r"\b(?:should|must|ought to|deserves? to)\s+be\s+$", span.text[:m.start()]):
                 continue  # "this should be universally recognised": the writer's demand, not a claimed consensus
-            yield make_finding(card, article, sentence.block, start, end, confidence=opts["passive_confidence"],
+            confidence = opts["passive_confidence"] - setting_discount(article, sentence, None)
+            yield make_finding(card, article, sentence.block, start, end, confidence=round(confidence, 3),
                                attribution=m.group(), question="held or accepted by whom?")
+
+
+# Where the sentence stands, as evidence against a hidden holder (each lowers the confidence once):
+QUESTION_DISCOUNT = 0.15  # "Critics have said the film is too dark; do you agree?": a question asserts nothing
+RHETORIC_DISCOUNT = 0.15  # "Some say ...", "conventional wisdom" in a column: the writer's set-up, not a source
+TEASER_DISCOUNT = 0.15  # a title-case headline on a saved page that is not the story's own: another story's teaser
+# Holders a columnist's rhetoric uses for people at large. Experts, analysts, critics, officials and sources
+# are a claim of sourcing in any genre and keep their full weight.
+EVERYDAY_HOLDERS = frozenset("people some many most others everyone everybody anyone anybody nobody folks "
+                             "someone somebody".split())
+RHETORIC_GENRES = ("opinion", "personal", "review")
+
+
+def setting_discount(article: Article, sentence: Sentence, holder: str | None) -> float:
+    """What the sentence's setting takes off the evidence: a question, a columnist's rhetoric about people at
+    large (holder None: an agentless passive or a stock phrase), another story's headline on a saved page."""
+    from copydesk.genre import article_genre
+    from copydesk.voice import is_title_case
+
+    discount = 0.0
+    if sentence.span.text.rstrip(" \"'”’)]").endswith("?"):
+        discount += QUESTION_DISCOUNT
+    if (holder is None or holder in EVERYDAY_HOLDERS) and article_genre(article).name in RHETORIC_GENRES:
+        discount += RHETORIC_DISCOUNT
+    block = sentence.block
+    headline_form = block.kind in ("heading", "line", "list_item") or not block.text.rstrip().endswith((".", "!", "?"))
+    if (article.whole_page and headline_form and is_title_case(block.text) and block is not _own_headline(article)):
+        discount += TEASER_DISCOUNT
+    return discount
+
+
+def _own_headline(article: Article) -> Any:
+    """The story's headline: its first top-level heading (a saved page's <h1>), else its title."""
+    if "own_headline" not in article.cache:
+        story = article.story_blocks()
+        article.cache["own_headline"] = next((b for b in story if b.kind == "heading" and b.heading_level == 1),
+                                             next((b for b in article.blocks if b.kind == "title"), None))
+    return article.cache["own_headline"]
 
 
 DOCUMENTS = frozenset("reports polls studies surveys accounts estimates figures".split())
