@@ -285,3 +285,53 @@ def test_a_columnists_some_say_is_rhetoric_but_critics_say_is_still_a_hidden_sou
     assert findings(column, "SRC001") and not blocking(column, "SRC001")
     critics = column.replace("Some say the island", "Critics say the island")
     assert [f.excerpt for f in blocking(critics, "SRC001")] == ["Critics say"]
+
+
+# -- SRC004 and CON001: the speaker and the name are there ---------------------------------------------------------
+
+def test_a_quotation_that_goes_on_with_the_paragraphs_speaker_or_follows_an_inverted_verb_has_a_speaker():
+    lead = "The Brindle harbour board cut the winter ferry timetable on Tuesday.\n\n"
+    goes_on = lead + ("“We ran it at a loss for six winters,” said Ada Ferrow, the board's chair. The route lost "
+                      "money every year. “Nobody wanted this outcome, least of all the crew who sailed it.”\n")
+    # SRC004 is advisory on its own (it gates when other sourcing evidence corroborates it): compare findings.
+    assert not findings(goes_on, "SRC004")
+    inverted = lead + "Replied Ferrow, with some care, “We will look at a weekend sailing next winter.”\n"
+    assert not findings(inverted, "SRC004")
+    nobody = lead + ("The route lost money every year. “Nobody wanted this outcome, least of all the crew who "
+                     "sailed it.”\n")
+    assert findings(nobody, "SRC004")
+
+
+def test_a_thing_and_its_plural_are_not_one_person_spelled_two_ways():
+    base = ("The Brindle Players won the Harbour Award for their winter show, and the company's director, "
+            "Ines Wald, thanked the crew.")
+    plural = base + "\n\nIt was the third time the company had been shortlisted for the Harbour Awards.\n"
+    assert not [f for f in findings(plural, "CON001") if "spelled" in f.message]
+    misspelt = base + "\n\nThe company's director, Ines Walde, said the crew had rehearsed on the ferry.\n"
+    assert [f for f in findings(misspelt, "CON001") if "spelled" in f.message]
+
+
+def test_a_recap_of_the_headings_and_a_pull_quote_set_first_are_not_repeats_and_a_pasted_sentence_is():
+    sections = ("# Five ways to keep the ferry running\n\n## Run a weekend sailing through the winter months\n\n"
+                "The board could sail on Saturdays only.\n\n## Sell season tickets to the island households\n\n"
+                "Households would pay in autumn.\n\n")
+    recap = sections + ("## In short\n\nBoth would cost the board little. Run a weekend sailing through the winter "
+                        "months. Sell season tickets to the island households.\n")
+    assert not findings(recap, "DUP002")
+    pull = ("# Ferry cut\n\n> The island loses its only winter road to the mainland in December.\n\n"
+            "The board voted on Tuesday. The island loses its only winter road to the mainland in December. "
+            "A bus will run instead.\n")
+    assert not findings(pull, "DUP002")
+    pasted = ("# Ferry cut\n\nThe island's ferry stops in December after eleven years of losses.\n\n"
+              "Ada Ferrow runs the quay shop. The island's ferry stops in December after eleven years of losses.\n")
+    assert blocking(pasted, "DUP002")
+
+
+def test_a_capitals_abbreviation_used_throughout_is_a_name_and_a_lone_tk_is_a_hole():
+    lead = "The Brindle harbour board cut the winter ferry timetable on Tuesday."
+    name = lead + ("\n\nThe XX union represents the crew. XX members voted to strike, and XX said the vote "
+                   "was clear.\n")
+    found = findings(name, "STR002")
+    assert found and not blocking(name, "STR002")
+    hole = lead + "\n\nThe ferry carried TK passengers on its last winter sailing.\n"
+    assert blocking(hole, "STR002")

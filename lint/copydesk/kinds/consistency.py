@@ -244,6 +244,8 @@ def inconsistent_name(article: Article, card) -> Iterator[Finding]:
                 if len(diffs) != 1:
                     continue
                 a, b = diffs[0]
+                if _plural_of(a, b):
+                    continue  # "Tony Award" and "Tony Awards", "Blister Member(s)": a thing and its plural, not a person
                 longer = max(len(a), len(b))
                 if longer >= 5 and _edit_distance(a.lower(), b.lower()) <= (1 if longer < 8 else 2) \
                         and a.lower() != b.lower() and len(m.tokens) >= 2:
@@ -252,7 +254,10 @@ def inconsistent_name(article: Article, card) -> Iterator[Finding]:
                                        f"one person or two?", 0.7)
     if "first-reference" in checks:
         first_seen: dict[str, Mention] = {}
+        core = article.story_core()
         for m in people:
+            if core is not None and not core[0] <= m.sentence.block.index <= core[1]:
+                continue  # a saved page's teaser ("Romney to ...") is not the story's first reference
             first_seen.setdefault(m.surname.lower(), m)
         for surname, first in first_seen.items():
             # "President Obama" is a full first reference in most house styles; "Obama" alone is not.
@@ -269,6 +274,12 @@ def inconsistent_name(article: Article, card) -> Iterator[Finding]:
                 continue
             yield from finding(first, first.start, f"the first reference gives only “{first.name}”; the full "
                                f"name, {later.name}, comes on line {later.line}", 0.75)
+
+
+def _plural_of(a: str, b: str) -> bool:
+    """One word is the other's plural: names do not take a plural, things do."""
+    short, long_ = sorted((a.lower(), b.lower()), key=len)
+    return long_ in (short + "s", short + "es") or (short.endswith("y") and long_ == short[:-1] + "ies")
 
 
 def _modifier_use(m: Mention) -> bool:

@@ -325,6 +325,11 @@ def duplicate_sentence(article: Article, card) -> Iterator[Finding]:
                 continue  # lifted out of a paragraph and shown on its own further down: a pull quote
             if first.kind in ("heading", "title") and first.text.lstrip()[:1] in QUOTE_OPENERS:
                 continue  # a quote headline ("“The sea always wins ...”") quotes the body by design
+            if first.kind == "heading" and key == fold(first.text):
+                continue  # a section's heading restated in a closing recap or a contents list: the structure
+            if (first.kind == "quote" or first.attrs.get("pullquote")) and key == fold(first.text) \
+                    and first is not block:
+                continue  # a pull quote set before the paragraph it is lifted from
             yield make_finding(card, article, block, start, end,
                                confidence=0.95 * article.page_factor,
                                first_line=article.span_position(first, first_start, first_start + 1)[0],

@@ -758,8 +758,12 @@ def unattributed_quote(article: Article, card) -> Iterator[Finding]:
     narration = sentences(article, ("paragraph", "caption", "list_item", "line"))
     neighbours = by_block(narration)
     verbs = _holder_verbs() | word_set("report-verbs") | SPEAKING_VERBS
+    core = article.story_core()
     for block_index, group in neighbours.items():
         block = group[0].block
+        if core is not None and not core[0] <= block.index <= core[1]:
+            continue  # a saved page's teaser quoting another story ("“Things are finally normal.”")
+        spoken = False  # an earlier quotation of this paragraph has its speaker
         for q0, q1 in block.quotes:
             inner = block.text[q0:q1].strip("\"“”' ")
             if is_title_case(inner):
@@ -778,7 +782,10 @@ def unattributed_quote(article: Article, card) -> Iterator[Finding]:
             for s in around:
                 context += paragraph_neighbours(s, neighbours)
             if any(_speaker_in(s, verbs, q0, q1) for s in context):
+                spoken = True
                 continue
+            if spoken:
+                continue  # a paragraph quotes one speaker: a later quotation in it goes on with the same one
             before = block.text[:q0]
             if COLON_INTRO.search(before):
                 continue  # "Lund: “...”" or "she told the meeting:" introduces the speaker
@@ -797,9 +804,19 @@ def _speaker_in(sentence: Sentence, verbs: frozenset[str], q0: int, q1: int) -> 
             continue  # a verb inside the quotation is the speaker's, not the attribution
         if t.lemma_.lower() in verbs and t.pos_ in ("VERB", "AUX"):
             return True
+        if t.is_sent_start and t.pos_ == "PROPN" and _verb_stem(t.lower_) in verbs:
+            return True  # "Replied Ana, “...”": an inverted verb the tagger read as part of the name
         if t.lower_ == "according":
             return True
     return False
+
+
+def _verb_stem(word: str) -> str:
+    """A past or third-person form's base, roughly ("replied" -> "reply", "added" -> "add")."""
+    for suffix, base in (("ied", "y"), ("ies", "y"), ("ed", ""), ("es", ""), ("s", ""), ("d", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)] + base
+    return word
 
 
 def _introduced_by_subject(group: list[Sentence], q0: int) -> bool:
