@@ -10,7 +10,7 @@
 
 Sets: the clean published articles (../shared/corpus/dev/clean), the saved web pages (../shared/pages), and
 clean drafts we wrote in shapes those lack (benchmarks/review/drafts: a recipe, a training plan, a fixtures
-list, a product round-up, a live blog, an interview, an obituary...). A set that is not on this machine is
+list, a product round-up, a live blog, an interview, an obituary, a column, a review, a first-person blog...). A set that is not on this machine is
 skipped with a note; --set adds another folder (NAME=PATH).
 
 Each finding is keyed by a fingerprint: a hash of the set, the file's name, the rule and the flagged text

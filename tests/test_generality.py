@@ -335,3 +335,11 @@ def test_a_capitals_abbreviation_used_throughout_is_a_name_and_a_lone_tk_is_a_ho
     assert found and not blocking(name, "STR002")
     hole = lead + "\n\nThe ferry carried TK passengers on its last winter sailing.\n"
     assert blocking(hole, "STR002")
+
+
+def test_a_group_naming_a_term_is_advisory_and_one_characterising_blocks():
+    lead = "The Brindle harbour board cut the winter ferry timetable on Tuesday.\n\n"
+    term = lead + "Experts call the eleven empty weeks the Long Gap.\n"
+    judged = lead + "Experts call the cut a betrayal of the island that the board will regret for years.\n"
+    assert not blocking(term, "SRC001")
+    assert [f.excerpt for f in blocking(judged, "SRC001")] == ["Experts call"]

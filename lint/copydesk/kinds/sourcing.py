@@ -343,6 +343,16 @@ def _narrowed(subject: Any) -> bool:
     return False
 
 
+NAMING_VERBS = frozenset("call dub term name nickname label".split())
+
+
+def _a_term(token: Any) -> bool:
+    """A coined name: a proper noun, an acronym or a code ("Y2Q", "the Great Resignation"), not a common noun
+    phrase that characterises ("called it a disaster")."""
+    text = token.text
+    return token.pos_ == "PROPN" or (len(text) > 1 and text.isupper()) or any(ch.isdigit() for ch in text)
+
+
 def _carries_claim(verb: Any) -> bool:
     """The verb puts a claim in the holder's mouth: a clause ("say that ...", "expect prices to rise"), a
     characterisation ("described him as reckless", "called it the end of an era"), quoted words, or the
@@ -353,6 +363,8 @@ def _carries_claim(verb: Any) -> bool:
     if verb.lemma_.lower() in EXPERIENCE_VERBS and any(
             c.dep_ in ("xcomp", "ccomp") and (c.tag_ == "VBG" or c.left_edge.tag_ == "VBG") for c in kids):
         return False  # "many users reported being logged out": an experience, not a claim
+    if verb.lemma_.lower() in NAMING_VERBS and any(c.dep_ in ("oprd", "dobj") and _a_term(c) for c in kids):
+        return False  # "Experts call the countdown Y2Q": a name for a thing, not a judgement of it
     if any(c.dep_ in ("ccomp", "xcomp", "oprd", "acomp") for c in kids):
         return True
     if any(c.dep_ == "prep" and c.lower_ == "as" for c in kids) and any(c.dep_ == "dobj" for c in kids):
