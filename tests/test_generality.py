@@ -343,3 +343,29 @@ def test_a_group_naming_a_term_is_advisory_and_one_characterising_blocks():
     judged = lead + "Experts call the cut a betrayal of the island that the board will regret for years.\n"
     assert not blocking(term, "SRC001")
     assert [f.excerpt for f in blocking(judged, "SRC001")] == ["Experts call"]
+
+
+# -- NEU001/NEU002: a source's description, and a likeness graded ---------------------------------------------------
+
+def test_a_word_inside_a_sources_description_is_theirs_and_the_reporters_own_blocks():
+    # "Regrettably," already shows the reporter's voice, which corroborates a loaded word beside it.
+    lead = ("The Brindle harbour board cut the winter ferry timetable on Tuesday.\n\n"
+            "Regrettably, the board did not ask the island first.\n\n")
+    theirs = lead + "Ada Ferrow wrote an open letter describing a chaotic board that had stopped listening.\n"
+    ours = lead + "The chaotic board had stopped listening to the island.\n"
+
+    def loaded(text):
+        return [f for f in api.check_text(text, "d.md", select=["neutrality"], config=False).findings
+                if f.code == "NEU002"]
+
+    assert not loaded(theirs)
+    assert [(f.excerpt, f.severity) for f in loaded(ours)] == [("chaotic", "warning")]
+
+
+def test_a_degree_adverb_on_a_likeness_is_advisory_and_on_an_act_it_blocks():
+    lead = "The Brindle harbour board cut the winter ferry timetable on Tuesday.\n\n"
+    likeness = lead + "The new bus, which looked remarkably like the old ferry's lifeboat, left the quay at noon.\n"
+    act = lead + "The board brazenly ignored the island's petition when it voted.\n"
+    found = findings(likeness, "NEU001")
+    assert found and not blocking(likeness, "NEU001")
+    assert [f.excerpt for f in blocking(act, "NEU001")] == ["brazenly"]

@@ -325,6 +325,15 @@ def attributed(token: Any) -> bool:
         if verb.lemma_.lower() in CHARACTERISING and child.dep_ in ("oprd", "xcomp", "ccomp") and \
                 _named_holder(verb, strict=False):
             return True
+        # "the administration's assertion that voters rightly dismissed them": the content of a claim the
+        # sentence gives to its holder, not the reporter's own.
+        if verb.pos_ == "NOUN" and verb.lemma_.lower() in ASSERTION_NOUNS and child.dep_ in ("acl", "ccomp"):
+            return True
+        # "an op-ed describing a chaotic administration", "a column suggesting that his temper ...": a
+        # participle of saying hung on the document or person that says it.
+        if (verb.dep_ in ("acl", "advcl") and verb.tag_ == "VBG" and verb.lemma_.lower() in (report | DESCRIBING)
+                and child.dep_ in ("ccomp", "dobj", "xcomp", "oprd")):
+            return True
         child = verb
     # "..., Ortiz said." parses with the verb of saying as a parataxis or ccomp child of the clause.
     for t in sent:
@@ -336,6 +345,10 @@ def attributed(token: Any) -> bool:
 
 
 CHARACTERISING = frozenset("call label brand dub term deem pronounce".split())
+# Nouns whose "that" clause is someone's claim ("the assertion that ...", "her warning that ...").
+ASSERTION_NOUNS = frozenset("assertion claim contention argument allegation accusation view belief warning "
+                            "insistence position complaint charge suggestion".split())
+DESCRIBING = frozenset("describe portray depict characterise characterize suggest argue assert claim warn".split())
 
 
 def names_a_source(span: Any, verbs: frozenset[str] | None = None, skip: Any = None) -> bool:

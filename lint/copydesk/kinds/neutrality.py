@@ -150,6 +150,8 @@ def _reporter_voice(sentence: Sentence, token: Any, check_attribution: bool = Tr
 # Verbs of denial, objection and refusal: an intensity adverb on them describes how the source replied to a
 # charge ("vehemently denied"). Verbs of attack (denounce, condemn) are not here: "emphatically denounced"
 # turns up the reporter's picture of an aggressor, a judgement the rule exists for.
+# Verbs of likeness and perception: a degree adverb on them grades a resemblance.
+RESEMBLANCE_VERBS = frozenset("look seem sound resemble appear feel smell taste".split())
 OBJECTING_VERBS = frozenset("deny object reject refuse dispute protest oppose contest disagree rebut resist "
                             "rebuff repudiate refute decline insist maintain".split())
 
@@ -203,6 +205,10 @@ def _evaluative_adverb_hits(article: Article, card) -> Iterator[Hit]:
                 if token.head.pos_ == "ADJ":
                     # "alarmingly regular", "incredibly simple": a degree word turning an adjective up judges
                     # less than one that judges an act ("brazenly ignored"); worth a look, not a verdict.
+                    confidence = opts["degree_confidence"]
+                    use = f"on \u201c{token.head.text}\u201d turns the description up with the reporter's own judgement"
+                elif token.head.lemma_.lower() in RESEMBLANCE_VERBS:
+                    # "looked remarkably like a C-130": how close a likeness is, a description, not a verdict.
                     confidence = opts["degree_confidence"]
                     use = f"on \u201c{token.head.text}\u201d turns the description up with the reporter's own judgement"
                 elif token.head.lemma_.lower() in OBJECTING_VERBS:
