@@ -44,6 +44,11 @@ def test_the_declared_genre_is_read_from_metadata(text, path, genre):
     assert found.name == genre and found.declared and found.evidence
 
 
+def test_a_workflow_folder_is_not_a_genre_but_a_page_address_is():
+    assert article_genre(parse_text(REVIEW_BODY.replace("Impressively, ", ""), "desk/review/ferry.md", "md")).name == "news"
+    assert article_genre(parse_text(REVIEW_BODY, "desk/reviews/kestrel.md", "md")).name == "review"
+
+
 def test_a_slug_word_is_not_a_genre():
     article = parse_text(REVIEW_BODY, "news/2026/opinion-poll-finds-tablets-popular.md", "md")
     assert article_genre(article).name == "news"

@@ -128,14 +128,21 @@ def declared(article: Article) -> Genre | None:
             found = _from_path(match.group(1) or match.group(2), "page address")
             if found:
                 return found
-    return _from_path(article.path, "path")
+    return _from_path(article.path, "path", local=True)
 
 
-def _from_path(path: str, what: str) -> Genre | None:
+# Folder names a newsroom's own repository uses for its workflow ("review/" for copy waiting to be read,
+# "comment/" for notes): in a file's path they say where a draft is in the process, not what kind it is.
+WORKFLOW_FOLDERS = frozenset("review comment comments letter guide deal".split())
+
+
+def _from_path(path: str, what: str, local: bool = False) -> Genre | None:
     """A folder or address segment that names a genre: /opinion/, /reviews/, /blog/, /how-to/."""
     # Whole folders only, not the file name or a slug's words ("/opinion-poll-finds-.../" is news).
     segments = [s for s in re.split(r"[/?#]+", path.lower()) if s][:-1]
     for segment in segments:
+        if local and segment in WORKFLOW_FOLDERS:
+            continue
         genre = _declared_genre(segment)
         if genre:
             return Genre(genre, [f"{what} segment /{segment}/"], True)
