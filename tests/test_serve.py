@@ -398,3 +398,50 @@ def test_the_docs_python_client_works(server):
     blocking = namespace["check_draft"]("Skip to content\n\nThe pier reopened on Monday.\n", "pier")
     assert [f["code"] for f in blocking] == ["BOI001"]
     assert namespace["check_draft"]("The pier reopened on Monday after repairs.\n", "pier") == []
+
+
+def test_the_standard_librarys_client_gets_every_error_answer_and_the_connection_closes(tmp_path):
+    """A CMS written in Python: urllib sends the whole body before it reads, so a 413 must wait for it (a
+    lingering close); a 408 and every answer to a body not read whole close the connection; a huge header
+    gets 431 in the service's JSON error shape."""
+    import http.client
+    import urllib.error
+    import urllib.request
+
+    s = Server(tmp_path, "--workers", "1", "--max-body-bytes", "4096", "--body-timeout", "1")
+    try:
+        big = json.dumps({"text": "word " * 200_000}).encode()  # about 1 MB, far over the 4 KB limit
+        request = urllib.request.Request(s.url + "/v1/check", data=big, headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=60)
+        assert refused.value.code == 413
+        assert json.loads(refused.value.read())["error"]["code"] == "payload_too_large"
+        assert refused.value.headers["connection"] == "close"
+
+        # A 200 KB header: 431, JSON, not a reset.
+        conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=60)
+        conn.request("GET", "/healthz", headers={"X-Padding": "p" * 200_000})
+        answer = conn.getresponse()
+        assert answer.status == 431
+        assert json.loads(answer.read())["error"]["code"] == "header_too_large"
+        conn.close()
+
+        # A body sent too slowly: 408, then the connection is closed (the server reads no more of it).
+        sock = socket.create_connection(("127.0.0.1", s.port), timeout=30)
+        sock.sendall(b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 100\r\n\r\n{")
+        sock.settimeout(15)
+        received = b""
+        while True:
+            more = sock.recv(4096)
+            if not more:
+                break  # the server closed the connection after answering
+            received += more
+        sock.close()
+        assert received.startswith(b"HTTP/1.1 408") and b"connection: close" in received.lower()
+
+        # The service is still healthy, and an ordinary request from the same client works.
+        with urllib.request.urlopen(s.url + "/healthz", timeout=30) as ok:
+            assert json.loads(ok.read())["status"] == "ok"
+    finally:
+        assert s.stop() == 0

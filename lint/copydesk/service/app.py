@@ -2,7 +2,8 @@
 
 Every limit answers with a JSON error ({"error": {"code", "message"}}) and a status a CMS can act on: 400 bad
 JSON or fields, 401 no or wrong token, 404 unknown rule, 408 a body sent too slowly, 413 a body too large,
-503 (with Retry-After) every worker busy and the queue full, 504 a check past its time. No traceback reaches a
+431 a request head too large, 503 (with Retry-After) every worker busy and the queue full, 504 a check past its
+time. No traceback reaches a
 client. See docs/serve.md.
 """
 
@@ -64,21 +65,51 @@ async def read_body(request, limit: int, seconds: float) -> bytes:
         if not declared.isdigit():
             raise ClientError(400, "bad_request", "Content-Length is not a number")
         if int(declared) > limit:
-            raise ClientError(413, "payload_too_large", f"the body is over the limit of {limit:,} bytes")
+            await _drain(request, max(DRAIN_MIN_BYTES, 4 * limit), seconds)
+            raise ClientError(413, "payload_too_large", f"the body is over the limit of {limit:,} bytes",
+                              headers=CLOSE)
 
     async def collect() -> bytes:
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
-                raise ClientError(413, "payload_too_large", f"the body is over the limit of {limit:,} bytes")
+                raise ClientError(413, "payload_too_large", f"the body is over the limit of {limit:,} bytes",
+                                  headers=CLOSE)
             chunks.append(chunk)
         return b"".join(chunks)
 
     try:
         return await asyncio.wait_for(collect(), seconds)
     except asyncio.TimeoutError:
-        raise ClientError(408, "body_timeout", f"the body did not arrive within {seconds:g} s") from None
+        # The rest of the body is still coming: answer, then close, so the connection accepts no more of it.
+        raise ClientError(408, "body_timeout", f"the body did not arrive within {seconds:g} s",
+                          headers=CLOSE) from None
+    except ClientError as exc:
+        if exc.status == 413:
+            await _drain(request, max(DRAIN_MIN_BYTES, 4 * limit), seconds)
+        raise
+
+
+CLOSE = {"Connection": "close"}
+DRAIN_MIN_BYTES = 16 * 1024 * 1024
+
+
+async def _drain(request, most: int, seconds: float) -> None:
+    """Read and discard the rest of a refused body, up to `most` bytes and `seconds`, before the 413 goes out
+    (a lingering close). Clients that send the whole body before reading (Python's urllib, requests) would
+    otherwise meet a connection reset instead of the answer."""
+    async def discard() -> None:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > most:
+                return
+
+    try:
+        await asyncio.wait_for(discard(), seconds)
+    except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - a client gone mid-body: nothing left to read
+        pass
 
 
 def parse_job(body: bytes) -> dict[str, Any]:
@@ -233,6 +264,49 @@ def build_app(settings: ServeSettings, pool: WorkerPool | None = None):
     return app
 
 
+HEAD_LIMIT_BYTES = 64 * 1024  # a request line and headers longer than this get 431
+LINGER_SECONDS = 5.0  # how long a refused connection is read and drained before it is closed
+
+
+def _protocol_class():
+    """uvicorn's h11 protocol, answering a request head over HEAD_LIMIT_BYTES with 431 and the service's JSON
+    error shape, where uvicorn's own answer is a plain-text 400 (or, for some clients, a reset)."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class Protocol(H11Protocol):
+        head_bytes = 0
+        discarding = False  # answered 431: what still arrives is read and dropped until the client closes
+
+        def data_received(self, data: bytes) -> None:
+            if self.discarding:
+                self.head_bytes += len(data)
+                if self.head_bytes > DRAIN_MIN_BYTES:
+                    self.transport.close()
+                return
+            # Count what arrives while the request's head is still incomplete (h11 is waiting for it).
+            self.head_bytes = self.head_bytes + len(data) if self.conn.their_state is h11.IDLE else 0
+            super().data_received(data)
+
+        def send_400_response(self, msg: str) -> None:
+            if self.head_bytes <= HEAD_LIMIT_BYTES:
+                return super().send_400_response(msg)
+            body = json.dumps({"error": {"code": "header_too_large", "message":
+                               f"the request line and headers are over the limit of {HEAD_LIMIT_BYTES:,} bytes"}})
+            headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
+            for event in (h11.Response(status_code=431, headers=headers, reason=b"Request Header Fields Too Large"),
+                          h11.Data(data=body.encode()), h11.EndOfMessage()):
+                self.transport.write(self.conn.send(event))
+            # A lingering close: say we are done, read and drop the rest of the head for a while, then close.
+            # Closing with unread bytes would reset the connection and lose the answer on the client's side.
+            self.discarding = True
+            if self.transport.can_write_eof():
+                self.transport.write_eof()
+            asyncio.get_event_loop().call_later(LINGER_SECONDS, self.transport.close)
+
+    return Protocol
+
+
 def serve(settings: ServeSettings, announce=None) -> int:
     """Bind, start the workers, serve until SIGTERM or Ctrl-C, then stop gracefully. Returns an exit code."""
     import socket
@@ -256,7 +330,8 @@ def serve(settings: ServeSettings, announce=None) -> int:
         (announce or (lambda s: print(s, file=sys.stderr, flush=True)))(line)
 
     app.state.ready = ready
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", http=_protocol_class(),
+                            h11_max_incomplete_event_size=HEAD_LIMIT_BYTES,
                             timeout_graceful_shutdown=int(max(5, settings.timeout + 5)),
                             timeout_keep_alive=5, server_header=False)
     server = uvicorn.Server(config)
