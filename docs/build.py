@@ -32,7 +32,7 @@ def _first_sentence(doc: str | None) -> str:
 def kinds_table() -> str:
     """Every kind the code registers: its family, what it finds (its docstring's first sentence), its options,
     the fields its message may use, and what it reads from the language model."""
-    from copydesk.kinds import load_kinds
+    from copydesk.registry import load_kinds
 
     kinds = load_kinds()
     order = list(FAMILIES)

@@ -222,3 +222,71 @@ def test_the_readme_api_example_runs(tmp_path):
                               env=cli_env(), timeout=300)
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.strip()
+
+
+def _module_imports(package: Path) -> dict[str, set[str]]:
+    """Each module of the package and the package modules it imports, at the top or inside a function (a lazy
+    import still runs), but not under `if TYPE_CHECKING:` (type hints only, never run)."""
+    names = {".".join(p.relative_to(package.parent).with_suffix("").parts).removesuffix(".__init__"): p
+             for p in package.rglob("*.py")}
+    edges: dict[str, set[str]] = {name: set() for name in names}
+
+    def visit(node, name, typing_only=False):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.orelse:
+                visit(child, name)
+            return
+        targets = []
+        if isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            # "from copydesk.kinds import house" imports the module copydesk.kinds.house; "from copydesk.engine
+            # import FileResult" imports copydesk.engine.
+            targets = [f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in names else node.module
+                       for a in node.names]
+        for target in targets:
+            if target in names and target != name:
+                edges[name].add(target)
+        for child in ast.iter_child_nodes(node):
+            visit(child, name)
+
+    for name, path in names.items():
+        visit(ast.parse(path.read_text(encoding="utf-8")), name)
+    return edges
+
+
+def test_no_import_circle_inside_the_package():
+    """Every arrow points down: no module reaches itself through the modules it imports (Tarjan's strongly
+    connected components over the package's import graph)."""
+    edges = _module_imports(ROOT / "lint" / "copydesk")
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+
+    def strong(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(edges[v]):
+            if w not in index:
+                strong(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for v in sorted(edges):
+        if v not in index:
+            strong(v)
+    assert circles == []

@@ -233,7 +233,8 @@ def test_output_file(tmp_path):
 
 def test_a_kind_that_raises_is_an_internal_error_others_still_run(tmp_path, monkeypatch, capsys):
     from copydesk import cli
-    from copydesk.kinds import KINDS, load_kinds
+    from copydesk.framework import KINDS
+    from copydesk.registry import load_kinds
 
     load_kinds()
     original = KINDS["page_furniture"]

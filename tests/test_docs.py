@@ -83,7 +83,7 @@ def test_the_kinds_table_is_generated_from_the_code():
         import build
     finally:
         sys.path.pop(0)
-    from copydesk.kinds import load_kinds
+    from copydesk.registry import load_kinds
 
     page = (ROOT / "docs" / "rule-cards.md").read_text()
     assert page == build.rule_cards_page(page), "stale kinds table in docs/rule-cards.md: run python docs/build.py"

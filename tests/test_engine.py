@@ -6,7 +6,8 @@ import pytest
 
 from copydesk.engine import article_score, lint_article
 from copydesk.finding import Finding, make_finding
-from copydesk.kinds import KINDS, Kind, load_kinds
+from copydesk.framework import KINDS, Kind
+from copydesk.registry import load_kinds
 from copydesk.readers import parse_text
 from copydesk.registry import RuleCard, load_registry
 

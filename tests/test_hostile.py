@@ -90,7 +90,9 @@ def test_a_rule_past_its_time_budget_is_stopped_for_that_file_and_the_others_sta
         yield  # pragma: no cover
 
     registry = load_registry()
-    slow = kinds.load_kinds()["placeholder_text"]
+    from copydesk.registry import load_kinds
+
+    slow = load_kinds()["placeholder_text"]
     monkeypatch.setitem(kinds.KINDS, "placeholder_text", replace(slow, check=never_ends))
     cards = build_rules(registry, Settings(), select=["STR002", "DUP001"]).cards
     article = read_article("draft.txt", f"{PARA}\n\n{PARA}\n".encode())
@@ -109,7 +111,7 @@ def test_a_bad_rule_timeout_is_a_config_error(tmp_path):
 
 
 def test_a_pasted_flood_is_reported_copy_by_copy_and_read_once_by_the_other_rules():
-    from copydesk.engine import lint_text
+    from copydesk import lint_text
 
     para = "The shocking ferry cuts will hit Osterby hardest, the harbour board admitted on Tuesday."
     result = lint_text("# Ferry cuts\n\n" + "\n\n".join([para] * 40) + "\n", "flood.md")
@@ -122,7 +124,7 @@ def test_a_pasted_flood_is_reported_copy_by_copy_and_read_once_by_the_other_rule
 
 
 def test_a_few_copies_are_not_a_flood():
-    from copydesk.engine import lint_text
+    from copydesk import lint_text
 
     para = "The shocking ferry cuts will hit Osterby hardest, the harbour board admitted on Tuesday."
     result = lint_text("# Ferry cuts\n\n" + "\n\n".join([para] * 2) + "\n", "twice.md")
@@ -132,7 +134,7 @@ def test_a_few_copies_are_not_a_flood():
 
 def test_a_punctuation_storm_is_counted_in_tokens_not_words():
     # 60,000 asterisks are one "word" and 60,000 tokens: parsing them took half a minute.
-    from copydesk.engine import lint_text
+    from copydesk import lint_text
 
     result = lint_text("The ferry vote passed. " + "*" * 60_000 + "\n", "storm.txt")
     assert any("over max-nlp-tokens (20,000)" in n for n in result.notices)
@@ -169,7 +171,7 @@ def test_front_matter_fields_of_the_wrong_type_are_ignored(tmp_path):
 
 
 def test_a_long_stacked_run_names_the_range_of_lines():
-    from copydesk.engine import lint_text
+    from copydesk import lint_text
 
     line = "<p>The Osterby harbour at dawn, before the first ferry of the winter left.</p>\n"
     result = lint_text(line * 300, "stack.html", select=["DUP001"])

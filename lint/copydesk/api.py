@@ -217,3 +217,9 @@ def failing(results: list[FileResult], fail_on: str) -> bool:
     from copydesk.finding import SEVERITY_RANK
 
     return any(SEVERITY_RANK[f.severity] <= SEVERITY_RANK[fail_on] for r in results for f in r.findings)
+
+
+def lint_text(text: str, path: str = "draft.txt", fmt: str | None = None, select: list[str] | None = None,
+              ignore: list[str] | None = None) -> FileResult:
+    """Library convenience kept for old callers (`copydesk.lint_text`): check_text with the default settings."""
+    return check_text(text, path, fmt=fmt, select=select, ignore=ignore, config=False)

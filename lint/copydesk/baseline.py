@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from copydesk import __version__
+from copydesk.version import __version__
 from copydesk.report import fingerprints
 
 BASELINE_VERSION = 1

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from copydesk import __version__
+from copydesk.version import __version__
 from copydesk.explain import explain_text, languagetool_off_notice
 from copydesk.files import MissingPath, iter_files
 from copydesk.quiet import quiet_third_parties

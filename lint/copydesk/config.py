@@ -11,7 +11,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from copydesk.finding import SEVERITIES
-from copydesk.kinds import OptionError
+from copydesk.framework import OptionError
 from copydesk.registry import Registry, RuleCard
 
 FAIL_LEVELS = ("error", "warning", "info", "never")

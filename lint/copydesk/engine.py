@@ -348,10 +348,3 @@ def _one_finding_per_defect(ranked: list[Finding], covering: set[str]) -> list[F
                 reach = end
     return [f for i, f in enumerate(ranked) if i not in dropped]
 
-
-def lint_text(text: str, path: str = "draft.txt", fmt: str | None = None, select: list[str] | None = None,
-              ignore: list[str] | None = None) -> FileResult:
-    """Library convenience kept for old callers: copydesk.api.check_text with the default settings."""
-    from copydesk import api
-
-    return api.check_text(text, path, fmt=fmt, select=select, ignore=ignore, config=False)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from copydesk.registry import default_rules_dir
+from copydesk.paths import default_rules_dir
 
 POS_TAGS = ("ADJ", "ADV", "NOUN", "VERB", "*")
 # Lists whose middle column is not a part of speech, and the values it may take there.

@@ -11,7 +11,8 @@ from typing import Any
 import yaml
 
 from copydesk.finding import SEVERITIES
-from copydesk.kinds import Kind, OptionError, coerce_option, load_kinds
+from copydesk.framework import KINDS, Kind, OptionError, coerce_option
+from copydesk.paths import _shipped, default_rules_dir, default_styles_dir  # noqa: F401  (callers import them here)
 
 CATEGORIES = {
     "duplication": ("DUP", "the same text twice: captions, paragraphs, sentences, summaries that restate the body"),
@@ -145,26 +146,6 @@ class Registry:
             return [c for c in self.cards if c.style == selector] or None
         prefixed = [c for c in self.cards if c.code.upper().startswith(selector.upper())]
         return prefixed or None
-
-
-def _shipped(folder: str) -> Path:
-    """A folder shipped with copydesk: the checkout's in an editable install (so edits apply at once), else the
-    wheel's copy inside the package."""
-    here = Path(__file__).resolve().parent
-    checkout = here.parents[1]
-    if (checkout / folder).is_dir() and (checkout / "pyproject.toml").is_file():
-        return checkout / folder
-    return here / folder
-
-
-def default_styles_dir() -> Path:
-    """Where the styles shipped with copydesk live (newsroom-basic)."""
-    return _shipped("styles")
-
-
-def default_rules_dir() -> Path:
-    """copydesk's own rule cards."""
-    return _shipped("rules")
 
 
 def _check_template(message: str, kind: Kind) -> str | None:
@@ -380,3 +361,16 @@ def read_manifest(root: Path, problems: list[str]) -> Style | None:
 @lru_cache(maxsize=8)
 def load_registry(extra_dirs: tuple[str, ...] = ()) -> Registry:
     return load_cards([default_rules_dir(), *(Path(d) for d in extra_dirs)])
+
+
+_LOADED: list[bool] = []
+
+
+def load_kinds() -> dict[str, Kind]:
+    """Import every kind module so each registers itself (once: every rule's run asks for its kind)."""
+    if not _LOADED:
+        from copydesk.kinds import (boilerplate, consistency, duplicate, grammar, house, meta,  # noqa: F401
+                                    neutrality, readability, relevance, sourcing, structure, vale)
+
+        _LOADED.append(True)
+    return KINDS

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from copydesk import __version__
+from copydesk.version import __version__
 from copydesk.engine import FileResult
 from copydesk.finding import Finding
 
@@ -162,13 +162,13 @@ def cacheable(result: FileResult) -> bool:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(options: CheckOptions, cache_dir: str | None, cache_max: int) -> None:
+def _init_worker(options: CheckOptions, fixed, cache_dir: str | None, cache_max: int) -> None:
+    """A worker's Checker: the parent's options and, when the parent's settings are fixed (a config file or a
+    library caller's defaults), the same settings, so every process judges with what the parent would."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    from copydesk.api import Linter
-
-    _WORKER["checker"] = Linter.from_options(options).checker
+    _WORKER["checker"] = Checker(options, settings=fixed)
     _WORKER["cache"] = ResultCache(Path(cache_dir), cache_max) if cache_dir else None
 
 
@@ -205,7 +205,7 @@ def check_all(checker: Checker, jobs: list[tuple[str, str]], workers: int, cache
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context, initializer=_init_worker,
-                             initargs=(checker.options, str(cache.folder) if cache else None,
+                             initargs=(checker.options, checker.fixed, str(cache.folder) if cache else None,
                                        cache.max_bytes if cache else 0)) as pool:
         # Small chunks keep both workers busy to the end; map() keeps the input order. map() submits every
         # job, which forks the workers, before the progress bar starts its refresh thread: never fork a
@@ -328,12 +328,10 @@ def result_from_json(data: dict[str, Any]) -> FileResult:
 def _code_fingerprint() -> str:
     """copydesk's version and its installed code and rule cards (name, size, mtime): an edited rule or
     lexicon invalidates every cached result, even before a version bump."""
-    import copydesk
-
     h = hashlib.sha256(__version__.encode())
     from copydesk.registry import default_rules_dir
 
-    roots = [Path(copydesk.__file__).parent, default_rules_dir()]
+    roots = [Path(__file__).resolve().parent, default_rules_dir()]
     for root in roots:
         for p in sorted(root.rglob("*")):
             if p.is_file() and "__pycache__" not in p.parts:

@@ -223,7 +223,7 @@ def import_style(style_dir: str | Path, out_dir: str | Path, voice_aware: bool =
     voice_aware: the style's manifest says `voice_aware: true`, so every text-scoped check skips quoted speech, as
     copydesk's own rules do (one setting, which a newsroom may flip later); by default a converted
     check matches where Vale's does, quotations included."""
-    from copydesk.kinds import OptionError, compile_pattern
+    from copydesk.framework import OptionError, compile_pattern
     from copydesk.kinds.vale import vale_regex
 
     src = Path(style_dir)

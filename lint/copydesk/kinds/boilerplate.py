@@ -7,7 +7,7 @@ from typing import Iterator
 
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding, whole_lines
-from copydesk.kinds import Option, kind
+from copydesk.framework import Option, kind
 from copydesk.kinds.text import clip, fold, word_count
 
 # Words that, on a short line, belong to a site's interface rather than to a story. Strong words

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 from copydesk.dates import WEEKDAYS, article_date, has_dateline, mentions
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
-from copydesk.kinds import Option, kind
+from copydesk.framework import Option, kind
 from copydesk.lexicon import read_list
 from copydesk.voice import TITLE_WORDS, Sentence, narration_blocks, sentences
 

@@ -10,7 +10,7 @@ from typing import Iterator
 
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding, whole_lines
-from copydesk.kinds import Option, kind
+from copydesk.framework import Option, kind
 from copydesk.kinds.text import clip, fold, shingle_hashes, split_sentences, word_count
 from copydesk.summary import compare_items, summary_sections
 

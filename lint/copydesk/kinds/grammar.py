@@ -11,7 +11,7 @@ from typing import Iterator
 
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
-from copydesk.kinds import Option, kind
+from copydesk.framework import Option, kind
 from copydesk.voice import TITLE_WORDS, in_quote, is_english, is_title_case, narration_blocks, sentences
 
 PROSE_KINDS = ("paragraph", "list_item", "quote", "caption")

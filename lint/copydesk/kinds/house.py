@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
-from copydesk.kinds import Option, OptionError, kind
+from copydesk.framework import Option, OptionError, kind
 from copydesk.kinds.text import clip
 
 SCOPES = ("narration", "quotes", "headlines", "title", "captions", "all")
@@ -31,7 +31,7 @@ PREDICATES = {"IN", "NOT_IN", "==", ">=", "<=", ">", "<", "!=", "REGEX"}
 
 def _check_patterns(value: Any) -> None:
     """Matcher patterns written in a card: a list of patterns, each a non-empty list of token dicts."""
-    from copydesk.kinds import compile_pattern
+    from copydesk.framework import compile_pattern
 
     if not isinstance(value, list):
         raise ValueError("patterns must be a list of token patterns (each a list of {ATTR: value} mappings)")

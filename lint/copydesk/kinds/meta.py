@@ -6,7 +6,7 @@ from typing import Iterator
 
 from copydesk.document import Article
 from copydesk.finding import Finding
-from copydesk.kinds import kind
+from copydesk.framework import kind
 
 
 @kind("unused_suppression", fields=("directive", "rules", "reason"))

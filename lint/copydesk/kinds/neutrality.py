@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
-from copydesk.kinds import Option, kind
+from copydesk.framework import Option, kind
 from copydesk.lexicon import normalise, phrase_index, read_list, text_pattern, word_set
 from copydesk.nlp import doc_fact
 from copydesk.voice import Sentence, attributed, by_block, in_name, in_quote, negated, sentences, speech_nearby

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
-from copydesk.kinds import Option, kind
+from copydesk.framework import Option, kind
 from copydesk.syllables import syllables
 from copydesk.voice import Sentence, in_quote, sentences
 

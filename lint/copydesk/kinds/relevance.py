@@ -14,7 +14,7 @@ from typing import Iterator
 
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
-from copydesk.kinds import Option, kind
+from copydesk.framework import Option, kind
 from copydesk.kinds.text import clip
 from copydesk.summary import compare_items, summary_sections
 from copydesk.topic import (CAST_LABELS, BlockProfile, Profile, describe, lemma_share, name_words,

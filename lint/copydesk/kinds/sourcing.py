@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from copydesk.document import Article
 from copydesk.finding import Finding, make_finding
-from copydesk.kinds import Option, kind
+from copydesk.framework import Option, kind
 from copydesk.lexicon import read_list, word_set
 from copydesk.voice import (DEFINITE, GENERIC_PEOPLE, IDENTIFYING_PREPS, Sentence, according_to, attributed, by_block,
                             in_quote, is_title_case, names_a_source, paragraph_neighbours, people_noun, sentences,

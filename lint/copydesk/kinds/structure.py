@@ -10,7 +10,7 @@ from typing import Iterator
 
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding, whole_lines
-from copydesk.kinds import Option, kind
+from copydesk.framework import Option, kind
 from copydesk.kinds.boilerplate import STRONG
 from copydesk.kinds.text import clip, content_words, fold, word_count, words
 

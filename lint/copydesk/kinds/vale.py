@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
-from copydesk.kinds import Option, compile_pattern, kind
+from copydesk.framework import Option, compile_pattern, kind
 
 _SPACES = re.compile(r"[ \t]{2,}")
 # Vale's scope selectors copydesk reads ("heading.h2", "~blockquote"), and narration: copydesk's voice awareness.
@@ -220,7 +220,7 @@ def vale_substitution(article: Article, card) -> Iterator[Finding]:
 
 def _guarded(value: Any) -> None:
     """A card's Vale regex (or list of them): it must compile, and not nest unbounded repeats."""
-    from copydesk.kinds import OptionError
+    from copydesk.framework import OptionError
 
     for pattern in [value] if isinstance(value, str) else value:
         try:

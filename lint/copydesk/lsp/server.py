@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
-from copydesk import __version__
+from copydesk.version import __version__
 
 CONFIG_NAMES = (".copydesk.toml", "pyproject.toml")
 LANGUAGE_FORMATS = {"markdown": "md", "plaintext": "txt", "text": "txt", "html": "html"}

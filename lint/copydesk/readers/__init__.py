@@ -12,8 +12,7 @@ FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html
 BINARY_SNIFF = 8192
 
 
-class ReaderError(Exception):
-    """The file cannot be read as a draft; the message is one line for the user."""
+from copydesk.readers.errors import ReaderError  # noqa: E402  (the readers raise it; callers catch it here)
 
 
 class BinaryFile(ReaderError):

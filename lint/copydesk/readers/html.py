@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 
 from copydesk.document import Article, SourceMap, TextBuilder
-from copydesk.readers import ReaderError
+from copydesk.readers.errors import ReaderError
 from copydesk.readers.plain import BYLINE
 
 BLOCK_TAGS = {

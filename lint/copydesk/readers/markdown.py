@@ -10,7 +10,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from copydesk.document import Article, SourceMap, TextBuilder
-from copydesk.readers import ReaderError
+from copydesk.readers.errors import ReaderError
 from copydesk.readers.plain import BYLINE
 
 FRONT_MATTER_OPEN = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")

@@ -67,20 +67,4 @@ def get_renderer(name: str) -> Callable[..., None]:
     return render
 
 
-def fingerprints(result: "FileResult") -> list[str]:
-    """A stable identity for each finding of a file, in order: its file, rule and the text of its line
-    (whitespace folded), numbered when the same rule flags the same line text more than once. Lines
-    moving up or down do not change it, so code-scanning services and baselines track a finding across
-    commits."""
-    import hashlib
-
-    seen: Counter = Counter()
-    out = []
-    path = result.path.replace("\\", "/")
-    for f in result.findings:
-        text = " ".join(result.lines.get(f.line, "").split())
-        basis = (path, f.code, text)
-        seen[basis] += 1
-        raw = "\0".join((*basis, str(seen[basis])))
-        out.append(hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32])
-    return out
+from copydesk.report.fingerprint import fingerprints  # noqa: E402,F401  (formats and baselines use it)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import IO
 
-from copydesk.report import fingerprints
+from copydesk.report.fingerprint import fingerprints
 
 SEVERITY = {"error": "critical", "warning": "major", "info": "info"}
 

@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import IO
 
-from copydesk import __version__
+from copydesk.version import __version__
 from copydesk.document import SourceText
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")

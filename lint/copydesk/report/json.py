@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import IO
 
-from copydesk import __version__
+from copydesk.version import __version__
 
 SCHEMA_VERSION = 1
 

@@ -8,8 +8,8 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 from urllib.parse import quote
 
-from copydesk import __version__
-from copydesk.report import fingerprints
+from copydesk.version import __version__
+from copydesk.report.fingerprint import fingerprints
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SRCROOT = "%SRCROOT%"

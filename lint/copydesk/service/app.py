@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from copydesk import __version__
+from copydesk.version import __version__
 from copydesk.service.pool import Busy, PoolError, WorkerPool
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}

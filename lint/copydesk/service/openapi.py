@@ -11,7 +11,7 @@ def _error(description: str) -> dict[str, Any]:
 
 
 def openapi(settings) -> dict[str, Any]:
-    from copydesk import __version__
+    from copydesk.version import __version__
 
     check_request = {
         "type": "object", "required": ["text"], "additionalProperties": False,
