@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from copydesk.document import Article, Block
-    from copydesk.registry import RuleCard
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
@@ -80,10 +79,10 @@ def excerpt_of(text: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
 
 
-def make_finding(card: "RuleCard", article: "Article", block: "Block", start: int = 0, end: int | None = None,
+def make_finding(card: Any, article: "Article", block: "Block", start: int = 0, end: int | None = None,
                  confidence: float = 1.0, through: "Block | None" = None, **fields: Any) -> Finding:
-    """A finding for block.text[start:end] (or from start through the end of block `through`, for a
-    defect spanning several blocks), with the card's message filled from fields."""
+    """A finding of `card` (a registry.RuleCard) for block.text[start:end] (or from start through the end of
+    block `through`, for a defect spanning several blocks), with the card's message filled from fields."""
     end = len(block.text) if end is None else end
     line, col, end_line, end_col = article.span_position(block, start, end)
     excerpt = block.text[start:end]
