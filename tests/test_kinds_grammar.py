@@ -377,3 +377,26 @@ def test_against_a_real_languagetool_server(tmp_path):
     assert any(f.code == "GRM100" for f in result.findings)
 
 
+
+
+def test_the_language_identifier_unpacked_into_the_user_cache_answers_as_py3langids_own(tmp_path, monkeypatch):
+    # py3langid's model ships LZMA-compressed; copydesk unpacks it once into the user cache. The copy must
+    # classify exactly as py3langid's own loader does, and be read back (not rebuilt) the second time.
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    from copydesk import voice
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    unpacked = voice._unpacked_identifier(MODEL_DIR / MODEL_FILE, LanguageIdentifier)
+    (copy,) = (tmp_path / "copydesk").glob("langid-*.npz")
+    stamp = copy.stat().st_mtime_ns
+    again = voice._unpacked_identifier(MODEL_DIR / MODEL_FILE, LanguageIdentifier)
+    assert copy.stat().st_mtime_ns == stamp
+    own = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    texts = ["Die Fähre nach Osterby fährt im Winter nicht, sagte die Bürgermeisterin am Dienstag.",
+             "The Osterby ferry will not run this winter, the mayor said on Tuesday.",
+             "Le bac d'Osterby ne circulera pas cet hiver, a déclaré la maire mardi.",
+             "Home News Sport Weather Contact"]
+    assert [unpacked.classify(t) for t in texts] == [own.classify(t) for t in texts] == \
+        [again.classify(t) for t in texts]
+    assert [unpacked.classify(t)[0] for t in texts[:3]] == ["de", "en", "fr"]

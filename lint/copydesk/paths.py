@@ -1,7 +1,8 @@
-"""Where copydesk's shipped data lives: its rule cards, word lists and house styles."""
+"""Where copydesk's data lives: its shipped rule cards, word lists and house styles, and the user cache."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -23,3 +24,10 @@ def default_styles_dir() -> Path:
 def default_rules_dir() -> Path:
     """copydesk's own rule cards."""
     return _shipped("rules")
+
+
+def user_cache_dir() -> Path:
+    """The user's cache for what copydesk derives once per machine from its dependencies' data (the pronouncing
+    dictionary's index, the language model unpacked): $XDG_CACHE_HOME/copydesk, else ~/.cache/copydesk."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "copydesk"

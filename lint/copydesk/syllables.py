@@ -28,6 +28,8 @@ from array import array
 from functools import lru_cache
 from pathlib import Path
 
+from copydesk.paths import user_cache_dir
+
 # textstat 0.7.13's word list (backend/selections/_list_words.py with its remove_punctuation): apostrophes
 # that do not open a contraction ending go, then every other non-word character but the apostrophe.
 _CONTRACTION_ENDINGS = r"[tsd]|ve|ll|re"
@@ -74,11 +76,6 @@ def build_index(raw: bytes) -> tuple[array, array]:
         offsets.extend(lines)
         starts.append(len(offsets))
     return starts, offsets
-
-
-def user_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "copydesk"
 
 
 class Pronunciations:

@@ -6,12 +6,16 @@ the engine made once; nothing parses again.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from copydesk.document import Article, Block
 from copydesk.lexicon import word_set
+from copydesk.paths import user_cache_dir
 
 # Blocks that carry the story's prose. Bylines, tag lists and quote blocks (all quoted speech) are not
 # narration; furniture regions of a saved page and table cells are not the reporter's sentences either.
@@ -134,10 +138,37 @@ def _identifier():
     """py3langid's identifier with normalised probabilities, loaded once per process, offline (its model
     ships inside the wheel)."""
     if not _IDENTIFIER:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+        from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-        _IDENTIFIER.append(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
+        try:
+            _IDENTIFIER.append(_unpacked_identifier(MODEL_DIR / MODEL_FILE, LanguageIdentifier))
+        except Exception:  # noqa: BLE001 - py3langid's own (slower) loading is always right
+            _IDENTIFIER.append(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
     return _IDENTIFIER[0]
+
+
+def _unpacked_identifier(model: Path, identifier_class):
+    """The identifier from its model unpacked once per machine into the user cache: py3langid ships the model
+    LZMA-compressed, and unpacking it costs a cold process 0.4 s. The copy is keyed by the model file's size and
+    time, written whole or not at all, and read as py3langid's own loader reads it (modelio.load_model)."""
+    import lzma
+    import tempfile
+
+    import numpy as np
+    from py3langid import modelio
+
+    st = model.stat()
+    folder = user_cache_dir()
+    target = folder / f"langid-{st.st_size}-{st.st_mtime_ns}.npz"
+    if not target.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".tmp") as fh, lzma.open(model) as src:
+            shutil.copyfileobj(src, fh, length=1 << 20)
+        os.replace(fh.name, target)
+    with np.load(target, allow_pickle=False) as data:
+        return identifier_class(np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
+                                modelio._to_array(data["nextmove"]), data["out_feat"].tolist(), norm_probs=True,
+                                tk_row=modelio._to_array(data["nextmove_row"]))
 
 
 def text_language(article: Article) -> str:
