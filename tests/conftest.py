@@ -14,6 +14,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NONET = Path(__file__).resolve().parent / "nonet"
+# No test talks to a daemon the person running the tests may have started: checks find no socket here, unless
+# a daemon test starts one in a folder of its own.
+os.environ["COPYDESK_DAEMON_DIR"] = tempfile.mkdtemp(prefix="cd-tests-")
 
 
 @pytest.fixture(autouse=True)
@@ -25,8 +28,15 @@ def no_network(monkeypatch, request):
     def refuse(*_a, **_k):
         raise OSError("network access is blocked in copydesk's tests")
 
+    real_connect = socket.socket.connect
+
+    def local_only(sock, address, *a, **k):  # Unix sockets are a call on this machine, not the network
+        if sock.family == getattr(socket, "AF_UNIX", None):
+            return real_connect(sock, address, *a, **k)
+        refuse()
+
     if request.node.get_closest_marker("loopback"):
-        real_connect, real_create = socket.socket.connect, socket.create_connection
+        real_create = socket.create_connection
 
         def loopback_only(sock, address, *a, **k):
             if address[0] not in ("127.0.0.1", "localhost", "::1"):
@@ -43,7 +53,7 @@ def no_network(monkeypatch, request):
         monkeypatch.setattr(socket, "create_connection", create_loopback)
         return
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect", local_only)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
 

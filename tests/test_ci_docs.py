@@ -82,7 +82,7 @@ def test_gitlab_job(tmp_path):
 
 
 def test_precommit_config_names_our_hook_with_valid_arguments():
-    from copydesk.cli import build_parser
+    from copydesk.arguments import build_parser
 
     config = next(b for b in YAML_BLOCKS if isinstance(b, dict) and "repos" in b)
     hook = config["repos"][0]["hooks"][0]

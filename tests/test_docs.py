@@ -63,7 +63,7 @@ def test_rule_pages_are_generated_and_current():
 
 
 def test_every_command_and_option_is_documented():
-    from copydesk.cli import build_parser
+    from copydesk.arguments import build_parser
 
     docs = (ROOT / "docs" / "configuration.md").read_text()
     parser = build_parser()

@@ -208,6 +208,30 @@ def test_syllable_counts_are_textstats_on_the_whole_pronouncing_dictionary(tmp_p
     assert list(reread.offsets) == list(fresh.offsets) and list(reread.starts) == list(fresh.starts)
 
 
+def test_pyphens_patterns_kept_in_the_user_cache_hyphenate_as_pyphen_does(tmp_path, monkeypatch):
+    # Words missing from the pronouncing dictionary are counted by pyphen's positions. copydesk keeps pyphen's
+    # parsed patterns in the user cache: read back, they must be pyphen's own, position for position; a torn
+    # copy makes pyphen parse its file again.
+    import pyphen
+
+    from copydesk import syllables
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = pyphen.LANGUAGES[pyphen.language_fallback("en_US")]
+    own = pyphen.HyphDict(path)
+    first = syllables._cached_patterns(path, pyphen)  # parses and writes the copy
+    (copy,) = (tmp_path / "copydesk").glob("pyphen-*.json")
+    second = syllables._cached_patterns(path, pyphen)  # reads the copy
+    assert second.patterns == own.patterns == first.patterns and second.maxlen == own.maxlen
+    words = ["osterbyfjord", "councillors", "hyphenation", "Brannigan-Oyelaran", "tramway", "supercalifragilistic",
+             "x", "", "aaaaaaaaaaaaaaaaaaaa", "Ærøskøbing", "mid-winter's"] + sorted(own.patterns)[:2000]
+    assert [second.positions(w) for w in words] == [own.positions(w) for w in words]
+    copy.write_text('{"ab": [1', encoding="utf-8")
+    torn = syllables._cached_patterns(path, pyphen)
+    assert torn.patterns == own.patterns
+    assert json.loads(copy.read_text(encoding="utf-8"))  # rewritten whole
+
+
 def test_a_torn_or_foreign_index_is_rebuilt_and_an_unwritable_cache_still_counts(tmp_path):
     from copydesk.syllables import Pronunciations
 
@@ -388,7 +412,8 @@ def test_the_language_identifier_unpacked_into_the_user_cache_answers_as_py3lang
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     unpacked = voice._unpacked_identifier(MODEL_DIR / MODEL_FILE, LanguageIdentifier)
-    (copy,) = (tmp_path / "copydesk").glob("langid-*.npz")
+    (copy,) = (tmp_path / "copydesk").glob("langid-*")
+    assert sorted(p.name for p in copy.iterdir()) == sorted(f"{n}.npy" for n in voice._LANGID_ARRAYS)
     stamp = copy.stat().st_mtime_ns
     again = voice._unpacked_identifier(MODEL_DIR / MODEL_FILE, LanguageIdentifier)
     assert copy.stat().st_mtime_ns == stamp

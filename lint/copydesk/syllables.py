@@ -154,9 +154,45 @@ def dictionary() -> Pronunciations:
 
 @lru_cache(maxsize=1)
 def _hyphenator():
-    from pyphen import Pyphen  # textstat's fallback, as textstat.set_lang("en_US") sets it
+    """pyphen's en_US hyphenator, textstat's fallback (as textstat.set_lang("en_US") sets it). pyphen parses its
+    pattern file on every start (0.13 s); the parsed patterns are kept in the user cache as JSON, keyed by the
+    file's path, size and time and by pyphen's version, and handed to pyphen's own HyphDict, so every position
+    is still pyphen's own answer. Any doubt about the copy, and pyphen parses the file itself."""
+    import pyphen
 
-    return Pyphen(lang="en_US")
+    path = pyphen.LANGUAGES[pyphen.language_fallback("en_US")]
+    try:
+        if path not in pyphen.hdcache:
+            pyphen.hdcache[path] = _cached_patterns(path, pyphen)
+    except Exception:  # noqa: BLE001 - pyphen's own parse is always right
+        pyphen.hdcache.pop(path, None)
+    return pyphen.Pyphen(lang="en_US")
+
+
+def _cached_patterns(path, pyphen):
+    st = os.stat(path)
+    tag = zlib.crc32(f"{path}|{st.st_size}|{st.st_mtime_ns}|{getattr(pyphen, 'VERSION', '')}".encode())
+    target = user_cache_dir() / f"pyphen-{tag:08x}.json"
+    hd = pyphen.HyphDict.__new__(pyphen.HyphDict)
+    try:
+        patterns = json.loads(target.read_text(encoding="utf-8"))
+        hd.patterns = {k: (int(v[0]), tuple(int(x) for x in v[1])) for k, v in patterns.items()}
+    except (OSError, ValueError, TypeError, IndexError, AttributeError):
+        parsed = pyphen.HyphDict(Path(path))
+        if not all(isinstance(x, int) and type(x) is int for _, values in parsed.patterns.values() for x in values):
+            return parsed  # nonstandard hyphenation data: no plain copy of that; pyphen's own object
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False,
+                                             suffix=".tmp") as fh:
+                json.dump({k: [v[0], list(v[1])] for k, v in parsed.patterns.items()}, fh)
+            os.replace(fh.name, target)
+        except OSError:
+            pass  # an unwritable cache: parse again next time
+        return parsed
+    hd.cache = {}
+    hd.maxlen = max(len(key) for key in hd.patterns)
+    return hd
 
 
 def count(text: str) -> int:

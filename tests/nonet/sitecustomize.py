@@ -1,7 +1,8 @@
 """Loaded by every Python subprocess the tests start (via PYTHONPATH): sockets refuse to connect.
 
 A test that starts a local Dask cluster sets COPYDESK_TEST_LOOPBACK=1: then 127.0.0.1 (and only it) is
-reachable, as the scheduler and its workers need; everything else is still refused."""
+reachable, as the scheduler and its workers need; everything else is still refused. Unix sockets (a file on
+this machine, the check daemon's) are inter-process calls, not network, and always connect."""
 
 import os
 import socket
@@ -18,12 +19,16 @@ def _refuse(*_args, **_kwargs):
     raise OSError("network access is blocked in copydesk's tests")
 
 
+def _local(sock) -> bool:
+    return getattr(socket, "AF_UNIX", None) is not None and sock.family == socket.AF_UNIX
+
+
 def _connect(sock, address, *args, **kwargs):
-    return _real[0](sock, address, *args, **kwargs) if _loopback(address) else _refuse()
+    return _real[0](sock, address, *args, **kwargs) if _local(sock) or _loopback(address) else _refuse()
 
 
 def _connect_ex(sock, address, *args, **kwargs):
-    return _real[1](sock, address, *args, **kwargs) if _loopback(address) else _refuse()
+    return _real[1](sock, address, *args, **kwargs) if _local(sock) or _loopback(address) else _refuse()
 
 
 def _create_connection(address, *args, **kwargs):

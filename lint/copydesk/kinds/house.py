@@ -171,8 +171,10 @@ def _matcher(vocab: Any, cards: list) -> Any:
     if key not in _MATCHERS:
         if len(_MATCHERS) > 32:
             _MATCHERS.clear()
-        _MATCHERS[key] = HouseMatcher(vocab, cards)
-    return _MATCHERS[key]
+        # The entry holds the objects its key names by id: while it lives, no new card's options can be
+        # allocated at an old one's address and be served a matcher built from other options.
+        _MATCHERS[key] = (HouseMatcher(vocab, cards), vocab, [c.options for c in cards])
+    return _MATCHERS[key][0]
 
 
 def house_matches(article: Article) -> dict[str, list[tuple[Block, int, Any, int, int, int]]]:
