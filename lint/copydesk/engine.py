@@ -250,12 +250,12 @@ def _flood_copies(article: Article, result: FileResult) -> frozenset[int]:
 def _apply_opinion_policy(article: Article, cards: list[RuleCard], policy: str,
                           result: FileResult) -> list[RuleCard]:
     """In a column or review, tone is the point: neutrality rules are turned off or down to info."""
-    from copydesk.voice import article_genre, is_opinion
+    from copydesk.voice import declared_genre, is_opinion
 
     neutrality = [c for c in cards if c.category == "neutrality"]
     if policy == "on" or not neutrality or not is_opinion(article):
         return cards
-    genre = article_genre(article) or "opinion"
+    genre = declared_genre(article) or "opinion"
     if policy == "off":
         result.notices.append(f"an opinion piece ({genre}): neutrality rules are off (setting 'opinion')")
         return [c for c in cards if c.category != "neutrality"]

@@ -460,7 +460,7 @@ def by_block(items: list[Sentence]) -> dict[int, list[Sentence]]:
     return out
 
 
-def article_genre(article: Article) -> str | None:
+def declared_genre(article: Article) -> str | None:
     """The genre the draft declares in front matter or page metadata (genre, type, section...), lowercased."""
     for key in GENRE_KEYS:
         value = article.meta.get(key)
@@ -479,4 +479,4 @@ def article_genre(article: Article) -> str | None:
 def is_opinion(article: Article) -> bool:
     if article.meta.get("opinion") is True or str(article.meta.get("article:opinion", "")).lower() == "true":
         return True
-    return (article_genre(article) or "") in OPINION_GENRES
+    return (declared_genre(article) or "") in OPINION_GENRES

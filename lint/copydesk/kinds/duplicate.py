@@ -129,11 +129,6 @@ _LABEL = re.compile(r"^\s*([^:]{1,30}):\s+\S")
 LEADING_SHARE = 0.3  # a summary in the first 30% of the story's blocks leads it
 LEADING_FACTOR = 0.6
 PROSE_WORDS = 12
-def _story_core(article: Article, blocks: list[Block]) -> tuple[int, int] | None:
-    """On a saved page, the run of blocks that holds the story (Article.story_core); None for a draft."""
-    return article.story_core(blocks)
-
-
 _COMMENT_LIKE = re.compile(r"^\s*(?:\[(?:…|\.\.\.)\]|>|»|@\w|(?:comment|kommentar|reply|antwort)\b)", re.I)
 
 
@@ -204,7 +199,7 @@ def duplicate_block(article: Article, card) -> Iterator[Finding]:
     candidates = _near_pairs(tokens, opts["near_min_words"])
     parallel = _parallel_sections(article)
     occurrences = Counter(keys)
-    core = _story_core(article, blocks)
+    core = article.story_core(blocks)  # on a saved page, the run of blocks that holds the story
     first_seen: dict[str, int] = {}
     reported: set[int] = set()
     run_members: set[int] = set()  # later copies in a run already reported as one finding

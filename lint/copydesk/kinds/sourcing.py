@@ -16,6 +16,7 @@ from typing import Any, Iterator
 from copydesk.document import Article
 from copydesk.finding import Finding, make_finding
 from copydesk.framework import Option, kind
+from copydesk.genre import article_genre
 from copydesk.lexicon import read_list, word_set
 from copydesk.voice import (DEFINITE, GENERIC_PEOPLE, IDENTIFYING_PREPS, Sentence, according_to, attributed, by_block,
                             in_quote, is_title_case, names_a_source, paragraph_neighbours, people_noun, sentences,
@@ -229,9 +230,6 @@ RHETORIC_GENRES = ("opinion", "personal", "review")
 def setting_discount(article: Article, sentence: Sentence, holder: str | None) -> float:
     """What the sentence's setting takes off the evidence: a question, a columnist's rhetoric about people at
     large (holder None: an agentless passive or a stock phrase), another story's headline on a saved page."""
-    from copydesk.genre import article_genre
-    from copydesk.voice import is_title_case
-
     discount = 0.0
     if sentence.span.text.rstrip(" \"'”’)]").endswith("?"):
         discount += QUESTION_DISCOUNT
