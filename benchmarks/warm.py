@@ -2,7 +2,7 @@
 warm process, `copydesk serve` against `copydesk check --jobs 2`, and the language server's memory.
 
     python benchmarks/warm.py                 # everything (about five minutes on two cores)
-    python benchmarks/warm.py --only edit,new # some parts: edit, new, serve, lsp
+    python benchmarks/warm.py --only edit,new # some parts: edit, new, serve, lsp-edit, lsp
     python benchmarks/warm.py --repeat 30 --drafts 1000 --lsp-documents 200
 
 edit:  a warm Linter re-checks a 1,000-word draft after one paragraph is edited (a different edit each time).
@@ -12,6 +12,10 @@ new:   a warm Linter (model loaded, rules built, parse cache emptied) checks a d
 serve: --drafts distinct drafts, through `copydesk serve --workers 2` (20 concurrent clients) and through
        `copydesk check --jobs 2 --no-cache` on the same drafts as files: drafts per second of each, their ratio,
        and the service's p50/p99 latency under that load.
+lsp-edit: the language server's warm re-check end to end, over its own protocol with a real client: a
+       1,000-word draft open in `copydesk lsp --debounce 0.01`, one paragraph changed (didChange, a different
+       edit each time), timed from the change sent to its diagnostics received; median over --repeat, and the
+       ratio to the bare parse of the same text (nlp.pipe, model loaded, in this process, same run).
 lsp:   `copydesk lsp` with --lsp-documents distinct 1,000-word drafts open: the server's resident memory (VmRSS)
        and peak (VmHWM) once every draft has its diagnostics.
 """
@@ -175,6 +179,43 @@ def serve_vs_check(n_drafts: int, words: int) -> dict:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def lsp_edit(repeat: int) -> dict:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from lsp_client import LspClient
+
+    from copydesk import api
+
+    linter = api.Linter(config=False)
+    folder = Path(tempfile.mkdtemp(prefix="copydesk-lsp-edit-"))
+    path = folder / "draft.md"
+    analyses = frozenset().union(*(c.kind_impl.analyses for c in linter.cards_for(str(path)) if c.kind_impl.needs_nlp))
+    base = draft_variant(0)
+    paragraphs = base.split("\n\n")
+    editable = [i for i, p in enumerate(paragraphs) if len(p.split()) > 25 and not p.startswith(("#", "---"))]
+    try:
+        client = LspClient(folder, "--debounce", "0.01")
+        client.initialize(folder)
+        uri = client.open(path, base)
+        client.diagnostics(uri, 1, timeout=600)
+        linter.check_text(base, str(path))  # this process's model loaded, for the bare parse
+        bare, times = [], []
+        for i in range(repeat):
+            bare.append(bare_parse_seconds(base, str(path), analyses))
+            edited = list(paragraphs)
+            k = editable[i % len(editable)]
+            edited[k] = edited[k].replace(" the ", f" the {i}-times-revised ", 1)
+            start = time.perf_counter()
+            version = client.change(uri, "\n\n".join(edited))
+            client.diagnostics(uri, version, timeout=600)
+            times.append(time.perf_counter() - start)
+        client.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    b, t = statistics.median(bare), statistics.median(times)
+    return {"words": len(base.split()), "bare_parse_ms": round(b * 1000, 1), "lsp_edit_to_diagnostics_ms":
+            round(t * 1000, 1), "ratio": round(t / b, 3), "debounce_ms": 10, "repeat": repeat}
+
+
 def lsp_memory(documents: int) -> dict:
     sys.path.insert(0, str(ROOT / "tests"))
     from lsp_client import LspClient
@@ -200,7 +241,7 @@ def lsp_memory(documents: int) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="edit,new,serve,lsp")
+    parser.add_argument("--only", default="edit,new,serve,lsp-edit,lsp")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--drafts", type=int, default=1000)
     parser.add_argument("--draft-words", type=int, default=300)
@@ -215,6 +256,9 @@ def main() -> int:
     if "serve" in parts:
         out["serve"] = serve_vs_check(args.drafts, args.draft_words)
         print(json.dumps({"serve": out["serve"]}), flush=True)
+    if "lsp-edit" in parts:
+        out["lsp_edit"] = lsp_edit(args.repeat)
+        print(json.dumps({"lsp_edit": out["lsp_edit"]}), flush=True)
     if "lsp" in parts:
         out["lsp"] = lsp_memory(args.lsp_documents)
         print(json.dumps({"lsp": out["lsp"]}), flush=True)
