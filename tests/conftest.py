@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,6 +19,7 @@ NONET = Path(__file__).resolve().parent / "nonet"
 # No test talks to a daemon the person running the tests may have started: checks find no socket here, unless
 # a daemon test starts one in a folder of its own.
 os.environ["COPYDESK_DAEMON_DIR"] = tempfile.mkdtemp(prefix="cd-tests-")
+atexit.register(shutil.rmtree, os.environ["COPYDESK_DAEMON_DIR"], True)
 
 
 @pytest.fixture(autouse=True)
