@@ -66,7 +66,8 @@ def cmd_check(args, stdin_data: bytes | None = None, parse_cache=None) -> int:
         fixed = apply_fixes(results, write=True)
         if fixed:
             print(f"copydesk: fixed {sum(fixed.values())} defect(s) in {len(fixed)} file(s)", file=sys.stderr)
-            results, fail_on, cards, kept_note = check_files(args, stdin_data, parse_cache)  # report what is left, at its new lines
+            # Report what is left, at its new lines.
+            results, fail_on, cards, kept_note = check_files(args, stdin_data, parse_cache)
     machine = args.format != "text" or args.output
     if machine:
         # Machine formats carry errors and notices inside the report; say them on stderr for people too.
@@ -86,7 +87,6 @@ def cmd_check(args, stdin_data: bytes | None = None, parse_cache=None) -> int:
             print(f"copydesk: note: {n}", file=sys.stderr)
     render = get_renderer(args.format)
     no_color = args.no_color or bool(os.environ.get("NO_COLOR"))
-    out: IO[str]  # noqa: F821  (typing is not imported: a check through the daemon does not need it)
     if args.output:
         try:
             out = open(args.output, "w", encoding="utf-8")
@@ -110,16 +110,14 @@ def cmd_check(args, stdin_data: bytes | None = None, parse_cache=None) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-
 def check_files(args, stdin_data: bytes | None = None, parse_cache=None):
     """The files named (folders walked, changed-since applied), each checked once, in order: results,
     the fail level, the top-level cards, and notes for the run. One way for check and baseline."""
     from copydesk.api import Linter
     from copydesk.config import is_excluded
     from copydesk.engine import FileResult
-    from copydesk.run import ResultCache, cache_folder
-
     from copydesk.files import MissingPath, iter_files
+    from copydesk.run import ResultCache, cache_folder
 
     if args.paths.count("-") > 1:
         raise UsageError("'-' (stdin) can be given only once")

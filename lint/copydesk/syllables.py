@@ -179,7 +179,7 @@ def _cached_patterns(path, pyphen):
         hd.patterns = {k: (int(v[0]), tuple(int(x) for x in v[1])) for k, v in patterns.items()}
     except (OSError, ValueError, TypeError, IndexError, AttributeError):
         parsed = pyphen.HyphDict(Path(path))
-        if not all(isinstance(x, int) and type(x) is int for _, values in parsed.patterns.values() for x in values):
+        if not all(type(x) is int for _, values in parsed.patterns.values() for x in values):
             return parsed  # nonstandard hyphenation data: no plain copy of that; pyphen's own object
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ import os
 import socket
 import sys
 import time
+from contextlib import contextmanager
 
 from copydesk import daemon as shared
 from copydesk import version
@@ -160,37 +161,42 @@ def _connect(path: str) -> socket.socket | None:
     return conn
 
 
-def _lock_free(folder: str) -> bool:
-    """Whether no daemon holds the folder's lock (one does for as long as it lives)."""
+@contextmanager
+def _daemon_lock(folder: str):
+    """The folder's daemon lock if no daemon holds it (yields True, and releases it after), else yields False.
+    A daemon holds it for as long as it lives."""
     try:
-        with open(os.path.join(folder, "daemon.lock"), "a+") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return False
-            fcntl.flock(lock, fcntl.LOCK_UN)
-            return True
+        lock = open(os.path.join(folder, "daemon.lock"), "a+")
     except OSError:
-        return False
+        yield False
+        return
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _lock_free(folder: str) -> bool:
+    with _daemon_lock(folder) as free:
+        return free
 
 
 def _remove_stale(path: str) -> bool:
     """Remove a socket no daemon listens on (one that died without cleaning up); only while holding the lock,
     so a daemon that is just starting never loses its socket."""
-    try:
-        with open(os.path.join(os.path.dirname(path), "daemon.lock"), "a+") as lock:
+    with _daemon_lock(os.path.dirname(path)) as free:
+        if free and os.path.exists(path) and _connect(path) is None:
             try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return False
-            try:
-                if os.path.exists(path) and _connect(path) is None:
-                    os.unlink(path)
-                    return True
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
-    except OSError:
-        pass
+                os.unlink(path)
+                return True
+            except OSError:
+                pass
     return False
 
 

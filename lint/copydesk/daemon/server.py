@@ -116,7 +116,7 @@ class Daemon:
         if received is None:
             conn.close()
             return
-        request, data = received
+        request = received[0]
         self.last_active = time.monotonic()
         op = request.get("op")
         if op == "status":
@@ -250,11 +250,15 @@ class Daemon:
                 return {"status": "declined", "why": "help"}, b""
             if args.command != "check" or args.no_daemon or args.debug:
                 return {"status": "declined", "why": "not for the daemon"}, b""
-            try:
-                many = sum(1 for _ in iter_files(args.paths, lambda p: False)) > MAX_FILES_IN_DAEMON
-            except (MissingPath, OSError):
-                many = False  # the check itself says what is missing, in its own words
-            if many and args.jobs > 1:
+            many = False
+            if args.jobs > 1 and any(os.path.isdir(p) for p in args.paths):
+                try:  # folders: count what the check would read (named files count as they are)
+                    many = sum(1 for _ in iter_files(args.paths, lambda p: False)) > MAX_FILES_IN_DAEMON
+                except (MissingPath, OSError):
+                    pass  # the check itself says what is missing, in its own words
+            elif args.jobs > 1:
+                many = len(args.paths) > MAX_FILES_IN_DAEMON
+            if many:
                 return {"status": "declined", "why": "a large run is faster in worker processes"}, b""
             args.jobs = 1  # worker processes are never forked from the daemon: it runs threads
             stdin_data = None
