@@ -148,6 +148,23 @@ def test_editing_one_paragraph_parses_one_paragraph(tmp_path):
     assert cache.hits - before_hits >= 10
 
 
+def test_a_pasted_twice_paragraph_is_not_parsed_again_on_a_recheck(tmp_path):
+    """A duplicated paragraph gets a Doc of its own for each copy (as a cold parse gives it), and both copies
+    stay cached: re-checking the unchanged draft goes through spaCy for nothing, with the same report."""
+    from copydesk import api
+
+    paragraphs = DRAFT.split("\n\n")
+    pasted = "\n\n".join(paragraphs + [paragraphs[-1]])
+    linter, cold = api.Linter(), api.Linter(warm=False)
+    path = str(tmp_path / "river-path.md")
+    first = linter.check_text(pasted, path=path)
+    assert "DUP001" in {f.code for f in first.findings}
+    misses = linter.parse_cache.misses
+    again = linter.check_text(pasted, path=path)
+    assert linter.parse_cache.misses == misses
+    assert _json(again) == _json(first) == _json(cold.check_text(pasted, path=path))
+
+
 def test_the_parse_cache_is_bounded_and_evicts_the_least_recently_used():
     from copydesk import api
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 from copydesk.document import Article, Block
@@ -80,9 +81,19 @@ def parse_date(value: object) -> dt.date | None:
 
 def mentions(block: Block) -> Iterator[DateMention]:
     """The calendar dates written in a block, with the style each is written in."""
+    for found in _mentions(block.text):
+        yield DateMention(block, *found)
+
+
+@lru_cache(maxsize=4096)  # a pure function of the text: a warm re-check reads only the blocks that changed
+def _mentions(text: str) -> tuple[tuple, ...]:
+    return tuple(_find_mentions(text))
+
+
+def _find_mentions(text: str) -> Iterator[tuple]:
     taken: list[tuple[int, int]] = []
     for style, pattern in (("dmy", DMY), ("mdy", MDY), ("iso", ISO)):
-        for m in pattern.finditer(block.text):
+        for m in pattern.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             month = int(m["month"]) if style == "iso" else _month_number(m["month"])
@@ -95,8 +106,8 @@ def mentions(block: Block) -> Iterator[DateMention]:
                     continue
             taken.append((m.start(), m.end()))
             weekday = m.groupdict().get("weekday")
-            yield DateMention(block, m.start(), m.end(), style, _make(year, month, day), month, day, year,
-                              weekday.lower() if weekday else None)
+            yield (m.start(), m.end(), style, _make(year, month, day), month, day, year,
+                   weekday.lower() if weekday else None)
 
 
 # A dateline opens the story: "OSTERBY, May 9 (Reuters) -", "May 9, 2025 —", "Published 9 May 2025".

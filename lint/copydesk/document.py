@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from copydesk.docfacts import doc_sentences
+
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 # Block kinds a reader may produce. Rules filter on these.
@@ -127,7 +129,7 @@ class Block:
     def sentences(self) -> Iterator[tuple[int, int, Any]]:
         """(start, end, spaCy Span) for each sentence; needs the NLP pass to have run."""
         for offset, doc in self.docs:
-            for sent in doc.sents:
+            for sent in doc_sentences(doc):
                 yield offset + sent.start_char, offset + sent.end_char, sent
 
     def in_code(self, start: int, end: int) -> bool:

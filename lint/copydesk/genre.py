@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from copydesk.document import Article
 
@@ -158,16 +159,14 @@ def from_text(article: Article) -> Genre:
     blocks = [b for b in narration_blocks(article) if b.kind in ("paragraph", "list_item", "line")]
     if len(blocks) < 3:
         return Genre()
-    first = second = 0
-    for b in blocks:
-        own = _outside_quotes(b.text, b.quotes)
-        first += bool(_FIRST_PERSON.search(own))
-        second += len(_SECOND_PERSON.findall(own)) >= 1
+    signals = [_signals(b.text, tuple(b.quotes)) for b in blocks]
+    first = sum(s.first_person for s in signals)
+    second = sum(s.second_person for s in signals)
     n = len(blocks)
     text = "\n".join(b.text for b in blocks)
     scores = len(_SCORE.findall(text))
-    prices = sum(1 for b in blocks if _PRICE.search(b.text))
-    shops = sum(1 for b in blocks if _SHOP.search(b.text))
+    prices = sum(s.price for s in signals)
+    shops = sum(s.shop for s in signals)
     if scores >= 2:
         return Genre("review", [f"{scores} review scores or verdict labels"])
     if prices >= 4 and shops >= 3 and prices >= n * 0.15:
@@ -186,14 +185,31 @@ def _commentary(blocks: list) -> Genre | None:
     voiced = 0
     kinds: set[str] = set()
     for b in prose:
-        own = _outside_quotes(b.text, b.quotes)
-        marks = [name for name, rx in _VOICE_MARKS if rx.search(own)]
+        marks = _signals(b.text, tuple(b.quotes)).voice_marks
         voiced += bool(marks)
         kinds.update(marks)
     if voiced >= VOICE_MIN_PARAGRAPHS and voiced >= VOICE_SHARE * len(prose) and len(kinds) >= 2:
         return Genre("opinion", [f"{voiced} of {len(prose)} paragraphs speak in the writer's own voice "
                                  f"({', '.join(sorted(kinds))}) outside quotations"])
     return None
+
+
+class BlockSignals(NamedTuple):
+    """What one block shows of its genre, outside its quotations."""
+
+    first_person: bool
+    second_person: bool
+    price: bool
+    shop: bool
+    voice_marks: tuple[str, ...]
+
+
+@lru_cache(maxsize=4096)  # a pure function of the block: a warm re-check reads only the blocks that changed
+def _signals(text: str, quotes: tuple[tuple[int, int], ...]) -> BlockSignals:
+    own = _outside_quotes(text, list(quotes))
+    return BlockSignals(bool(_FIRST_PERSON.search(own)), bool(_SECOND_PERSON.search(own)),
+                        bool(_PRICE.search(text)), bool(_SHOP.search(text)),
+                        tuple(name for name, rx in _VOICE_MARKS if rx.search(own)))
 
 
 def _outside_quotes(text: str, quotes: list[tuple[int, int]]) -> str:

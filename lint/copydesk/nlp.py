@@ -156,6 +156,7 @@ def annotate(article: Article, model: str | None = None, analyses: frozenset[str
     texts: list[str] = []
     scope = (resolve_model(model), analyses)
     used: set[int] = set()
+    seen: dict[str, int] = {}
     for block in article.blocks:
         block.docs = []
         if block.index in article.hidden:
@@ -163,10 +164,12 @@ def annotate(article: Article, model: str | None = None, analyses: frozenset[str
         for offset, piece in chunks(block.text):
             if not piece.strip():
                 continue
-            key = scope + (piece,)
-            doc = cache.get(key) if cache is not None else None
             # The same piece twice in one article (a duplicated paragraph) gets two Docs, as a cold parse gives
-            # it: rules may tell spans apart by the Doc they belong to. The second is parsed again.
+            # it: rules may tell spans apart by the Doc they belong to. The second copy is cached under its own
+            # key (its number among the copies), so a re-check of the same draft parses neither again.
+            copy = seen[piece] = seen.get(piece, -1) + 1
+            key = scope + ((copy, piece) if copy else (piece,))
+            doc = cache.get(key) if cache is not None else None
             if doc is not None and id(doc) not in used:
                 block.docs.append((offset, doc))
                 used.add(id(doc))
@@ -180,22 +183,3 @@ def annotate(article: Article, model: str | None = None, analyses: frozenset[str
             cache.put(key, doc)
         used.add(id(doc))
     article.nlp_done = True
-
-
-# Facts derived from one Doc alone (its token objects, a block's lemmas, a sentence's syllables) are kept on the
-# Doc, in user_data under keys starting "copydesk_". A warm caller's cached Doc brings them along: a re-check
-# derives them again only for the blocks that changed. Nothing that depends on the rest of the article (quotes
-# in a neighbouring block, the article's date) may be kept there.
-
-def doc_fact(doc: Any, name: str, derive) -> Any:
-    """derive(doc), computed once per Doc and kept on it under copydesk_<name>."""
-    key = "copydesk_" + name
-    value = doc.user_data.get(key)
-    if value is None:
-        value = doc.user_data[key] = derive(doc)
-    return value
-
-
-def doc_tokens(doc: Any) -> list[Any]:
-    """The Doc's Token objects, made once (spaCy makes a new Token object on every index)."""
-    return doc_fact(doc, "tokens", list)

@@ -11,6 +11,7 @@ import importlib.util
 from pathlib import Path
 from statistics import median
 
+from copydesk.docfacts import doc_fact
 from copydesk.document import Article, Block
 from copydesk.kinds.text import STOPWORDS
 from copydesk.voice import is_english
@@ -91,8 +92,6 @@ _ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
 def _profile_block(block: Block) -> BlockProfile:
-    from copydesk.nlp import doc_fact
-
     lemmas: list[str] = []
     names: list[tuple[str, str]] = []
     for _, doc in block.docs:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from copydesk.docfacts import doc_sentences, doc_tokens
 from copydesk.document import Article, Block
 from copydesk.lexicon import word_set
 from copydesk.paths import user_cache_dir
@@ -50,7 +51,16 @@ class Sentence:
 
     @property
     def end(self) -> int:
-        return self.start + len(self.span.text)
+        return self.chunk_offset + self.span.end_char
+
+    @property
+    def text(self) -> str:
+        """The sentence's text, as span.text gives it, sliced from the block: Span.text joins the sentence's
+        tokens afresh on every read, and many rules read it."""
+        cached = self.__dict__.get("_text")
+        if cached is None:
+            cached = self.__dict__["_text"] = self.block.text[self.start:self.end]
+        return cached
 
     @property
     def tokens(self) -> list[Any]:
@@ -58,8 +68,6 @@ class Sentence:
         each access."""
         cached = self.__dict__.get("_tokens")
         if cached is None:
-            from copydesk.nlp import doc_tokens
-
             cached = self.__dict__["_tokens"] = doc_tokens(self.span.doc)[self.span.start:self.span.end]
         return cached
 
@@ -231,7 +239,7 @@ def sentences(article: Article, kinds: tuple[str, ...] | list[str] = NARRATION_K
         for block in narration_blocks(article, kinds):
             title_case = block.kind in ("title", "heading", "dek") and is_title_case(block.text)
             for offset, doc in block.docs:
-                for sent in doc.sents:
+                for sent in doc_sentences(doc):
                     ident = (block.index, offset + sent.start_char)
                     if ident not in every:
                         every[ident] = Sentence(block, sent, offset + sent.start_char, offset, title_case)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Iterator
 
 from copydesk.document import Article, Block
@@ -14,6 +15,9 @@ from copydesk.finding import Finding, make_finding
 from copydesk.framework import Option, kind
 from copydesk.voice import TITLE_WORDS, in_quote, is_english, is_title_case, narration_blocks, sentences
 
+# Pure functions of a block's text are remembered for this many texts: a warm re-check (the language server,
+# the daemon) works again only on the blocks that changed.
+TEXT_MEMO = 4096
 PROSE_KINDS = ("paragraph", "list_item", "quote", "caption")
 
 
@@ -60,10 +64,10 @@ def stray_capital(article: Article, card) -> Iterator[Finding]:
     words after a colon or an opening quotation mark, and words in a run of capitals are left alone."""
     counts = _word_counts(article)
     for s in sentences(article, PROSE_KINDS):
-        if s.title_case or is_title_case(s.span.text):
+        if s.title_case or is_title_case(s.text):
             continue  # a headline, a teaser's title or a list of names in title case: capitals are its style
         toks = s.tokens
-        if len(toks) < 8 and not s.span.text.rstrip().endswith((".", "!", "?")):
+        if len(toks) < 8 and not s.text.rstrip().endswith((".", "!", "?")):
             continue  # a label or a menu entry ("Choose from 30 Languages"), not a sentence: capitals are style
         for k, tok in enumerate(toks):
             text = tok.text
@@ -121,10 +125,14 @@ def doubled_word(article: Article, card) -> Iterator[Finding]:
 PAIRS = (("“", "”", "quotation mark"), ("(", ")", "bracket"), ("[", "]", "square bracket"))
 
 
+@lru_cache(maxsize=TEXT_MEMO)
 def _unbalanced(text: str, opening: str, closing: str) -> tuple[int, str] | None:
     """Where text's marks stop pairing up: an unmatched closing mark, or the last unclosed opening one."""
+    if opening not in text and closing not in text:
+        return None
     stack: list[int] = []
-    for i, ch in enumerate(text):
+    for m in re.finditer(re.escape(opening) + "|" + re.escape(closing), text):
+        i, ch = m.start(), m.group()
         if ch == opening:
             if opening == closing and stack:
                 stack.pop()
@@ -140,9 +148,12 @@ def _unbalanced(text: str, opening: str, closing: str) -> tuple[int, str] | None
 LIST_MARKER = re.compile(r"^\s*(?:\(?[0-9a-zA-Z]{1,2}\)|[0-9]+\.)\s")
 
 
+@lru_cache(maxsize=TEXT_MEMO)
 def _curly(text: str) -> str:
     """Straight double quotes read as the curly mark they stand for: closing when a curly quotation is open,
     else opening. A mix of styles is a typographic slip, not an unbalanced quotation."""
+    if '"' not in text or "“" not in text:
+        return text  # nothing to turn: only a straight quote in a text with curly ones is read as curly
     out, depth = [], 0
     for ch in text:
         if ch == "“":
@@ -226,7 +237,7 @@ def verbless_sentence(article: Article, card) -> Iterator[Finding]:
     for s in sentences(article, ("paragraph",)):
         toks = s.tokens
         words = [t for t in toks if t.is_alpha]
-        if len(words) < need or s.title_case or s.span.text.rstrip().endswith((":", "?")):
+        if len(words) < need or s.title_case or s.text.rstrip().endswith((":", "?")):
             continue
         if any(t.pos_ in ("VERB", "AUX") or t.tag_ in ("VB", "VBD", "VBZ", "VBP", "VBN", "VBG", "MD") for t in toks):
             continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
+from copydesk.docfacts import doc_fact, doc_sentences
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
 from copydesk.framework import Option, OptionError, kind
@@ -243,8 +244,6 @@ def _in_scope(article: Article, block: Block, scope: str) -> bool:
 
 
 def _name_spans(doc: Any) -> list[tuple[int, int]]:
-    from copydesk.nlp import doc_fact
-
     return doc_fact(doc, "name_spans", lambda d: [(e.start, e.end) for e in d.ents if e.label_ in NAME_LABELS])
 
 
@@ -460,7 +459,8 @@ def _word_counts(article: Article, card) -> Iterator[Finding]:
         if block.index not in story or not _in_scope(article, block, opts["scope"]):
             continue
         if opts["per"] == "sentence" and block.docs:
-            units = [(offset + s.start_char, offset + s.end_char) for offset, doc in block.docs for s in doc.sents]
+            units = [(offset + s.start_char, offset + s.end_char)
+                     for offset, doc in block.docs for s in doc_sentences(doc)]
         else:
             units = [(0, _headline_end(block))]
         speech = block.kind == "quote" or _answer(block)

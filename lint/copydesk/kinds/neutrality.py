@@ -18,7 +18,7 @@ from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
 from copydesk.framework import Option, kind
 from copydesk.lexicon import normalise, phrase_index, read_list, text_pattern, word_set
-from copydesk.nlp import doc_fact
+from copydesk.docfacts import doc_fact
 from copydesk.voice import Sentence, attributed, by_block, in_name, in_quote, negated, sentences, speech_nearby
 
 # -ly adverbs that open news sentences without judging anything: time, sequence, domain, manner of report.
@@ -272,7 +272,7 @@ def _loaded_language_hits(article: Article, card) -> Iterator[Hit]:
     neighbours = by_block(narration)
     for sentence in narration:
         taken: list[tuple[int, int]] = []
-        text = sentence.span.text
+        text = sentence.text
         if index.pattern is not None:
             for m in index.pattern.finditer(text):
                 entry = index.phrase_for(m.group())
@@ -323,7 +323,7 @@ def _loaded_language_hits(article: Article, card) -> Iterator[Hit]:
         if not weak or speech_nearby(sentence, neighbours):
             continue
         boosted = [t for t in weak if any(c.dep_ == "advmod" and c.lower_ in DEGREE for c in t.children)]
-        if len({t.lemma_.lower() for t in weak}) < opts["min_weak_per_sentence"] and not boosted and not sentence.span.text.rstrip().endswith("!"):
+        if len({t.lemma_.lower() for t in weak}) < opts["min_weak_per_sentence"] and not boosted and not sentence.text.rstrip().endswith("!"):
             continue
         for token in weak:
             start, end = sentence.token_span(token)
@@ -373,7 +373,7 @@ def _loaded_phrase_hits(article: Article, card) -> Iterator[Hit]:
     overrides = dict(p.split("=", 1) for p in opts["confidence_per_list"] if "=" in p)
     pattern, entries = text_pattern(tuple(opts["lists"]))
     for sentence in sentences(article):
-        for m in pattern.finditer(sentence.span.text):
+        for m in pattern.finditer(sentence.text):
             key = normalise(m.group())
             entry = entries.get(key)
             span = sentence.span.char_span(m.start(), m.end(), alignment_mode="expand")
@@ -383,9 +383,9 @@ def _loaded_phrase_hits(article: Article, card) -> Iterator[Hit]:
                 continue
             if attributed(span.root):
                 continue
-            if key == "of course" and m.start() > 0 and not re.search(r"[,;(—–-]\s*$", sentence.span.text[:m.start()]):
+            if key == "of course" and m.start() > 0 and not re.search(r"[,;(—–-]\s*$", sentence.text[:m.start()]):
                 continue  # "a change of course", "a golf course" are not the frame; the frame is set off
-            if key == "no doubt" and re.search(r"\bno doubt\s+(?:about|that\s+the)\b", sentence.span.text[m.start():], re.I) is None and m.start() > 0:
+            if key == "no doubt" and re.search(r"\bno doubt\s+(?:about|that\s+the)\b", sentence.text[m.start():], re.I) is None and m.start() > 0:
                 continue
             try:
                 confidence = float(overrides.get(entry.source, card.confidence))
@@ -437,7 +437,7 @@ def _doubt_backed(sentence: Sentence, verb: Any, following: Sentence | None) -> 
     rest = sentence.span.doc.text[verb.idx + len(verb.text):sentence.span.end_char]
     before = sentence.span.doc.text[sentence.span.start_char:verb.idx]
     return bool(CONTRADICTION.search(rest) or CONTRADICTION.search(before) or
-                (following is not None and CONTRADICTION.search(following.span.text)))
+                (following is not None and CONTRADICTION.search(following.text)))
 
 
 @kind("loaded_saying_verb", fields=("word", "implies", "also"), needs_nlp=True)
@@ -490,7 +490,7 @@ def scare_quotes(article: Article, card) -> Iterator[Finding]:
             if NAMING.search(before):
                 continue
             spoken = any(t.lemma_.lower() in report and t.pos_ in ("VERB", "AUX") for t in sentence.tokens) or \
-                re.search(r"\baccording to\b", sentence.span.text, re.I)
+                re.search(r"\baccording to\b", sentence.text, re.I)
             if spoken:
                 continue
             yield make_finding(card, article, block, q0, q1, confidence=card.confidence, quoted=inner)

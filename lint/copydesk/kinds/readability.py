@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from copydesk.docfacts import doc_fact
 from copydesk.document import Article, Block
 from copydesk.finding import Finding, make_finding
 from copydesk.framework import Option, kind
@@ -63,8 +64,6 @@ def figures_of(sents: list[Sentence]) -> Figures:
 
 def _sentence_counts(span) -> tuple[int, int]:
     """Words and syllables of one sentence, kept on its Doc: a warm re-check counts only changed blocks."""
-    from copydesk.nlp import doc_fact
-
     counts = doc_fact(span.doc, "sentence_counts", lambda _doc: {})
     key = (span.start, span.end)
     if key not in counts:
@@ -158,7 +157,7 @@ def long_sentence(article: Article, card) -> Iterator[Finding]:
     speaker's, not ours to shorten."""
     limit = card.options["max_words"]
     for s in prose_sentences(article):
-        n = len(_words(s.span.text))
+        n = len(_words(s.text))
         if n > limit and _quoted_share(s) < 0.5:
             yield make_finding(card, article, s.block, s.start, s.end, confidence=0.8, words=n, limit=limit)
 

@@ -9,6 +9,7 @@ and a story about tides are held to their own vocabularies.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from statistics import median
 from typing import Iterator
 
@@ -109,12 +110,16 @@ def _appendix_blocks(article: Article) -> set[int]:
 PROSE_SHARE = 0.6  # of a block's words that are words, not numbers, codes and paths
 
 
+_WORDLIKE = re.compile(r"[\"“‘'(]*[^\W\d_][^\W\d_’'-]*[’'.,;:!?\"”)]*")
+
+
+@lru_cache(maxsize=4096)  # a pure function of the block's text: a warm re-check reads only changed blocks
 def _prose(text: str) -> bool:
     """A block of prose, not a log excerpt, a code listing or a table of figures pasted as a paragraph
     ("10-25 17:12:11.001 24358 W dex2oat: /system/..."): those name nothing, so "found nowhere else" means
     nothing there."""
     tokens = text.split()
-    wordlike = sum(1 for t in tokens if re.fullmatch(r"[\"“‘'(]*[^\W\d_][^\W\d_’'-]*[’'.,;:!?\"”)]*", t))
+    wordlike = sum(1 for t in tokens if _WORDLIKE.fullmatch(t))
     return bool(tokens) and wordlike >= PROSE_SHARE * len(tokens)
 
 

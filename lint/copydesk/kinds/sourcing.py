@@ -204,12 +204,12 @@ def vague_attribution(article: Article, card) -> Iterator[Finding]:
             confidence = round(confidence - setting_discount(article, sentence, None), 3)
             yield make_finding(card, article, sentence.block, start, end, confidence=confidence,
                                attribution=sentence.block.text[start:end], question="by whom?")
-        for m in CONSENSUS.finditer(span.text):
+        for m in CONSENSUS.finditer(sentence.text):
             start, end = sentence.start + m.start(), sentence.start + m.end()
             covered = any(start <= sentence.offset(doc[i]) < end for i in seen)
             if covered or sentence.block.in_quote(start, end) or names_a_source(sentence.tokens):
                 continue  # already reported as a hidden holder, or quoted, or sourced
-            if re.search(r"\b(?:should|must|ought to|deserves? to)\s+be\s+$", span.text[:m.start()]):
+            if re.search(r"\b(?:should|must|ought to|deserves? to)\s+be\s+$", sentence.text[:m.start()]):
                 continue  # "this should be universally recognised": the writer's demand, not a claimed consensus
             confidence = opts["passive_confidence"] - setting_discount(article, sentence, None)
             yield make_finding(card, article, sentence.block, start, end, confidence=round(confidence, 3),
@@ -231,7 +231,7 @@ def setting_discount(article: Article, sentence: Sentence, holder: str | None) -
     """What the sentence's setting takes off the evidence: a question, a columnist's rhetoric about people at
     large (holder None: an agentless passive or a stock phrase), another story's headline on a saved page."""
     discount = 0.0
-    if sentence.span.text.rstrip(" \"'”’)]").endswith("?"):
+    if sentence.text.rstrip(" \"'”’)]").endswith("?"):
         discount += QUESTION_DISCOUNT
     if (holder is None or holder in EVERYDAY_HOLDERS) and article_genre(article).name in RHETORIC_GENRES:
         discount += RHETORIC_DISCOUNT
@@ -293,7 +293,7 @@ def holder_confidence(base: float, sentence: Sentence, verb: Any, subject: Any, 
         confidence -= DEFINED_DISCOUNT
     if names_a_source(sentence.tokens, skip=verb):
         confidence -= SOURCED_DISCOUNT
-    elif CITATION.search(sentence.span.text):
+    elif CITATION.search(sentence.text):
         confidence -= SOURCED_DISCOUNT  # "researchers believe [4]": a numbered or author-year citation says who
     if _member_named_after(sentence, subject, neighbours):
         confidence -= DEFINED_DISCOUNT  # "Some councillors argue ..." and the next paragraph quotes one by name
@@ -873,7 +873,7 @@ def unsourced_figure(article: Article, card) -> Iterator[Finding]:
     neighbours = by_block(narration)
     verbs = _holder_verbs() | FINDING_VERBS
     for sentence in narration:
-        text = sentence.span.text
+        text = sentence.text
         match = FIGURE.search(text) or SUPERLATIVE.search(text)
         if match is None:
             continue
