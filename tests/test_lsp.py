@@ -221,3 +221,36 @@ def test_a_house_style_replacement_as_a_code_action(tmp_path, client):
     version = client.change(uri, fixed)
     assert client.diagnostics(uri, version) == []
     assert client.close() == 0
+
+
+def test_not_a_defect_here_records_a_wrong_verdict(tmp_path, client):
+    """The code action beside "silence this finding": its command appends a wrong verdict, with the finding's
+    fingerprint as `copydesk check --format json` gives it, to the project's verdicts file."""
+    import json
+
+    from conftest import check_json
+
+    path = tmp_path / "ferry.md"
+    write(path, DRAFT)
+    uri = client.open(path, DRAFT)
+    diags = client.diagnostics(uri, 1)
+    furniture = next(d for d in diags if d["code"] == "BOI001")
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": furniture["range"], "context": {"diagnostics": [furniture]}})
+    record = next(a for a in actions if a["title"].startswith("Not a defect here: record it (BOI001"))
+    assert "edit" not in record and record["command"]["command"] == "copydesk.recordVerdict"
+    answer = client.request("workspace/executeCommand", {"command": record["command"]["command"],
+                                                         "arguments": record["command"]["arguments"]})
+    assert answer == {"recorded": True}
+    lines = (tmp_path / ".copydesk" / "verdicts.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1
+    verdict = json.loads(lines[0])
+    report, _ = check_json("ferry.md", cwd=tmp_path, extra=("--no-cache", "--fail-on", "never"))
+    expected = next(f for f in report["files"][0]["findings"] if f["code"] == "BOI001")
+    assert verdict == {"fingerprint": expected["fingerprint"], "code": "BOI001", "verdict": "wrong",
+                       "confidence": expected["confidence"], "severity": expected["severity"], "path": "ferry.md"}
+    assert "Skip to content" not in lines[0]  # the verdicts file holds no copy text
+    # A broken request is said, not crashed on.
+    bad = client.request("workspace/executeCommand", {"command": "copydesk.recordVerdict", "arguments": [{"file": 1}]})
+    assert bad["recorded"] is False
+    assert client.close() == 0

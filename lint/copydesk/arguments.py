@@ -31,7 +31,8 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-COMMANDS = ("check", "archive", "baseline", "serve", "lsp", "rules", "import-vale", "test-rules", "daemon", "explain")
+COMMANDS = ("check", "archive", "baseline", "serve", "lsp", "rules", "import-vale", "test-rules", "daemon", "explain",
+            "review", "stats", "calibrate")
 
 
 class _Unbuilt:
@@ -169,6 +170,50 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                         help="with start: exit after S seconds without a check (default 3600)")
     daemon.add_argument("--format", choices=("text", "json"), default="text", help="with status: text or json")
 
+    review = add("review", help="judge findings right or wrong, one at a time, into the verdicts file",
+                           description="Check the files and show each finding not yet judged, in its context; answer "
+                                       "right, wrong or unsure. Verdicts are appended to the verdicts file "
+                                       "(.copydesk/verdicts.jsonl, or the config's `verdicts`) for copydesk stats "
+                                       "and calibrate (docs/calibrate.md).")
+    review.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    review.add_argument("--rule", action="append", metavar="RULES", help="only these rules (codes, names, categories)")
+    review.add_argument("--gate", action="store_true", help="only findings that block (warnings and errors)")
+    review.add_argument("--sample", type=_jobs, metavar="N", help="a random sample of N findings across the files")
+    review.add_argument("--seed", type=int, default=0, help="the sample's random seed (default 0)")
+    review.add_argument("--limit", type=_jobs, metavar="N", help="at most N findings")
+    review.add_argument("--export", metavar="FILE", help="write the findings to judge, with context, as CSV")
+    review.add_argument("--import", dest="import_file", metavar="FILE",
+                        help="read the verdict column of a filled-in export back into the verdicts file")
+    stats = add("stats", help="judged precision per rule, from the verdicts file",
+                         description="Judged precision per rule at the gate and over all findings, with counts per "
+                                     "confidence band; with paths, also the findings not yet judged and the stale "
+                                     "verdicts (docs/calibrate.md).")
+    stats.add_argument("paths", nargs="*", metavar="PATH", help="files or folders the verdicts were made on")
+    stats.add_argument("--format", choices=("text", "json"), default="text")
+    calibrate = add("calibrate", help="set each rule's advisory-below from the verdicts, to reach a precision",
+                                 description="Choose, per rule, the advisory-below at which its judged precision at "
+                                             "the gate (a Wilson lower bound) reaches --target; print the table and "
+                                             "with --write put the thresholds in a config file (docs/calibrate.md).")
+    calibrate.add_argument("paths", nargs="*", metavar="PATH",
+                           help="the files the verdicts were made on: stale verdicts are left out and confidences "
+                                "read afresh (without paths, the confidence recorded with each verdict is used)")
+    calibrate.add_argument("--target", type=_fraction, default=0.85, metavar="P",
+                           help="judged precision each rule must reach at the gate (default 0.85)")
+    calibrate.add_argument("--z", type=_number(0, 5, kind=float, what="a number", rule="must be more than 0 and at "
+                                                                                        "most 5"),
+                           default=1.0, help="how strict the lower bound is (default 1.0, about 84%% one-sided)")
+    calibrate.add_argument("--write", metavar="CONFIG", help="write the thresholds into this config file")
+    for command_parser in (review, stats, calibrate):
+        command_parser.add_argument("--verdicts", metavar="FILE", help="the verdicts file (default: the config's "
+                                    "`verdicts`, else .copydesk/verdicts.jsonl beside the config)")
+        command_parser.add_argument("--config", metavar="FILE", help="use this config file instead of searching upward")
+        command_parser.add_argument("--select", action="append", metavar="RULES")
+        command_parser.add_argument("--ignore", action="append", metavar="RULES")
+        command_parser.add_argument("--preview", action="store_true")
+        command_parser.add_argument("--exclude", action="append", default=[], metavar="GLOB")
+        command_parser.add_argument("--debug", action="store_true")
+        _add_run_options(command_parser)
+
     explain = add("explain", help="explain one rule: why, examples, options")
     explain.add_argument("rule", metavar="CODE|NAME")
     return parser
@@ -192,6 +237,7 @@ def _number(low: float, high: float | None, kind=int, what: str = "a number", ru
 _jobs = _number(1, None, rule="must be 1 or more")
 _count = _number(0, None, rule="must be 0 or more")
 _port = _number(0, 65535, what="a port number", rule="must be 0 to 65535")
+_fraction = _number(0, 1, kind=float, what="a number", rule="must be more than 0 and at most 1")
 _seconds = _number(0, 86_399, kind=float, what="a number of seconds", rule="must be more than 0 and less than a day")
 
 

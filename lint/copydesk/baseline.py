@@ -6,10 +6,12 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from copydesk.report.fingerprint import fingerprints, line_fingerprints
 from copydesk.version import __version__
-from copydesk.report import fingerprints
 
-BASELINE_VERSION = 1
+# 2: fingerprints of the flagged text (copydesk.report.fingerprint); 1: of the finding's line, still read.
+BASELINE_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 class BaselineError(Exception):
@@ -17,7 +19,7 @@ class BaselineError(Exception):
 
 
 def write_baseline(results, path: str) -> int:
-    """Every finding's fingerprint (file, rule, line text; not the line number), counted; how many written."""
+    """Every finding's fingerprint (file, rule, flagged text; not the line number), counted; how many written."""
     entries = Counter()
     for r in results:
         for f, fp in zip(r.findings, fingerprints(r)):
@@ -31,12 +33,20 @@ def write_baseline(results, path: str) -> int:
     return sum(entries.values())
 
 
-def read_baseline(path: str) -> Counter:
+class Baseline(Counter):
+    """(path, code, fingerprint) -> count, and the fingerprint version the file was written with."""
+
+    version = BASELINE_VERSION
+
+
+def read_baseline(path: str) -> Baseline:
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
-        if doc.get("version") != BASELINE_VERSION:
-            raise ValueError(f"version {doc.get('version')!r}, expected {BASELINE_VERSION}")
-        return Counter({(e["path"], e["code"], e["fingerprint"]): int(e.get("count", 1)) for e in doc["findings"]})
+        if doc.get("version") not in READABLE_VERSIONS:
+            raise ValueError(f"version {doc.get('version')!r}, expected one of {READABLE_VERSIONS}")
+        known = Baseline({(e["path"], e["code"], e["fingerprint"]): int(e.get("count", 1)) for e in doc["findings"]})
+        known.version = doc["version"]
+        return known
     except FileNotFoundError:
         raise BaselineError(f"baseline {path} does not exist (create it with: copydesk baseline PATH -o {path})") from None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -46,10 +56,11 @@ def read_baseline(path: str) -> Counter:
 def drop_known(results, known: Counter) -> int:
     """Remove findings the baseline holds (as many of each as it counted); how many were dropped."""
     left = Counter(known)
+    identify = line_fingerprints if getattr(known, "version", BASELINE_VERSION) == 1 else fingerprints
     dropped = 0
     for r in results:
         keep = []
-        for f, fp in zip(r.findings, fingerprints(r)):
+        for f, fp in zip(r.findings, identify(r)):
             key = (r.path.replace("\\", "/"), f.code, fp)
             if left[key] > 0:
                 left[key] -= 1

@@ -70,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_lsp(args)
         if args.command == "daemon":
             return cmd_daemon(args)
+        if args.command in ("review", "stats", "calibrate"):
+            from copydesk import review_command
+
+            return getattr(review_command, f"cmd_{args.command}")(args)
         return cmd_check(args, stdin_data=stdin_data)
     except KeyboardInterrupt:
         print("copydesk: interrupted", file=sys.stderr)

@@ -18,7 +18,7 @@ FAIL_LEVELS = ("error", "warning", "info", "never")
 DEFAULT_MAX_BYTES = 5_000_000  # five times the largest saved news page we have seen
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "rules", "fail-on", "model", "preview", "exclude",
         "max-file-bytes", "max-nlp-chars", "max-nlp-tokens", "max-words", "extend-rules", "opinion", "opinion-files", "genres", "language", "rule-timeout",
-        "advisory-below", "min-confidence", "docs-url", "styles"}
+        "advisory-below", "min-confidence", "docs-url", "styles", "verdicts"}
 OPINION_POLICIES = ("off", "info", "on")
 
 
@@ -53,6 +53,7 @@ class Settings:
     advisory_below: dict[str, float] = field(default_factory=dict)
     min_confidence: dict[str, float] = field(default_factory=dict)
     docs_url: str | None = None  # where the newsroom publishes docs/rules (editor links); else the checkout's
+    verdicts: str | None = None  # the verdicts file, relative to the config's folder (docs/calibrate.md)
     source: Path | None = None  # the file these came from
     root: Path | None = None  # its folder: per-file-ignores and exclude globs are relative to it
 
@@ -130,6 +131,10 @@ def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
             if not isinstance(value, str) or not re.match(r"(?:https?|file)://\S+$", value):
                 raise ConfigError(f"{at} must be an http(s):// or file:// address of the docs/rules pages")
             s.docs_url = value
+        elif key == "verdicts":
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{at} must be the path of the verdicts file (relative to this config file)")
+            s.verdicts = value
         elif key == "preview":
             if not isinstance(value, bool):
                 raise ConfigError(f"{at} must be true or false")

@@ -44,6 +44,9 @@ class FileResult:
     genre: dict | None = None  # what kind of copy it is and the evidence (copydesk.genre), when read
     skipped: bool = False
     lines: dict[int, str] = field(default_factory=dict)  # source text of the lines findings start on
+    # The file as finding fingerprints name it: relative to its config file's folder when it lies under it, so
+    # the same draft checked from another folder keeps its fingerprints (copydesk.report.fingerprint).
+    fingerprint_path: str | None = None
 
     @property
     def checked(self) -> bool:

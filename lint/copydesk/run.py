@@ -72,6 +72,18 @@ class Checker:
                                            ignore=list(self.options.ignore or []) or None)
         return self._rules[key]
 
+    def fingerprint_path(self, path: str) -> str:
+        """path relative to the folder of the config file that applies to it (else the working folder), when the
+        file lies under that folder: the project's root for fingerprints and verdicts; else the path as given."""
+        settings = self.settings_for(path)
+        root = getattr(settings, "root", None) or os.getcwd()  # no config file: the folder the check runs in
+        if path not in ("-", "<stdin>") and not path.startswith("<"):
+            try:
+                return Path(os.path.realpath(path)).relative_to(Path(os.path.realpath(root))).as_posix()
+            except ValueError:
+                pass
+        return path.replace("\\", "/")
+
     def cache_key(self, display: str, data: bytes) -> str | None:
         """Everything a file's result depends on: its bytes and name, copydesk's code and rule cards, the
         model and its version, and the resolved settings and cards for this path."""
@@ -146,10 +158,12 @@ def check_path(checker: Checker, path: str, display: str, cache: "ResultCache | 
     if key:
         hit = cache.get(key)
         if hit is not None:
+            hit.fingerprint_path = checker.fingerprint_path(path if path != "-" else display)
             return hit
     result = checker.check_bytes(display, data)
     if key and cacheable(result):
         cache.put(key, result)
+    result.fingerprint_path = checker.fingerprint_path(path if path != "-" else display)
     return result
 
 

@@ -22,6 +22,7 @@ from pygls.lsp.server import LanguageServer
 
 from copydesk.version import __version__
 
+RECORD_VERDICT = "copydesk.recordVerdict"  # the command behind "Not a defect here: record it"
 CONFIG_NAMES = (".copydesk.toml", "pyproject.toml")
 LANGUAGE_FORMATS = {"markdown": "md", "plaintext": "txt", "text": "txt", "html": "html"}
 SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
@@ -40,6 +41,9 @@ class Checked:
     lines: list[str]
     findings: list[Any]
     diagnostics: list[types.Diagnostic] = field(default_factory=list)
+    fingerprints: list[str] = field(default_factory=list)  # one per finding (copydesk.report.fingerprint)
+    fingerprint_path: str = ""  # the file as its fingerprints name it
+    verdicts_file: str = ""  # where "Not a defect here" records its verdict
 
 
 def split_lines(text: str) -> list[str]:
@@ -94,8 +98,12 @@ class CopydeskLanguageServer(LanguageServer):
 
     # -- checking ----------------------------------------------------------------------------------------------
 
-    def run_check(self, uri: str, text: str, language: str | None) -> list[Any]:
-        """Blocking (the check thread): the findings for this text as the file behind uri."""
+    def run_check(self, uri: str, text: str, language: str | None) -> tuple[list[Any], list[str], str, str]:
+        """Blocking (the check thread): the findings for this text as the file behind uri, their fingerprints,
+        the file as they name it, and the verdicts file for it."""
+        from copydesk.report.fingerprint import fingerprint_path, fingerprints
+        from copydesk.verdicts import verdicts_file
+
         from copydesk.config import find_config_file
 
         linter = self.get_linter()
@@ -115,23 +123,26 @@ class CopydeskLanguageServer(LanguageServer):
         if result.errors:
             self.window_log_message(types.LogMessageParams(types.MessageType.Warning,
                                                            f"copydesk: {path}: {'; '.join(result.errors)}"))
-        return result.findings
+        return (result.findings, fingerprints(result), fingerprint_path(result.fingerprint_path or path),
+                str(verdicts_file(linter.settings_for(path))))
 
     async def check_now(self, uri: str) -> None:
         document = self.workspace.get_text_document(uri)
         text, version, language = document.source, document.version, document.language_id
         loop = asyncio.get_running_loop()
         try:
-            findings = await loop.run_in_executor(self.executor, self.run_check, uri, text, language)
+            findings, prints, fp_path, verdicts = await loop.run_in_executor(self.executor, self.run_check, uri, text,
+                                                                           language)
         except Exception as exc:  # a config error, a bug: said in the editor's log, never a crash
             self.window_log_message(types.LogMessageParams(
                 types.MessageType.Error, f"copydesk: cannot check {uri}: {type(exc).__name__}: {exc}"))
-            findings = []
+            findings, prints, fp_path, verdicts = [], [], "", ""
         current = self.workspace.get_text_document(uri)
         if uri not in self.open_uris() or current.version != version:
             return  # edited (or closed) meanwhile: the newer check publishes
         lines = split_lines(text)
-        checked = Checked(version, lines, findings)
+        checked = Checked(version, lines, findings, fingerprints=prints, fingerprint_path=fp_path,
+                          verdicts_file=verdicts)
         checked.diagnostics = [self.diagnostic(uri, lines, f) for f in findings]
         # One entry per open draft (dropped on close): findings are small. The memory is in the parses, which
         # the Linter's parse cache bounds and evicts least recently used first.
@@ -314,7 +325,7 @@ def build_server(debounce: float = 0.3, max_documents: int = 200) -> CopydeskLan
             return []  # the findings are for an older text: their edits would land in the wrong place
         actions = []
         wanted = params.range
-        for f, diag in zip(checked.findings, checked.diagnostics):
+        for k, (f, diag) in enumerate(zip(checked.findings, checked.diagnostics)):
             if diag.range.end.line < wanted.start.line or diag.range.start.line > wanted.end.line:
                 continue
             if f.replacement is not None:
@@ -332,7 +343,33 @@ def build_server(debounce: float = 0.3, max_documents: int = 200) -> CopydeskLan
                 title=f"Silence {f.code} on this line (copydesk: disable-next-line)",
                 kind=types.CodeActionKind.QuickFix, diagnostics=[diag],
                 edit=types.WorkspaceEdit(changes={uri: [silence_edit(checked.lines, f)]})))
+            if k < len(checked.fingerprints) and checked.verdicts_file:
+                verdict = {"fingerprint": checked.fingerprints[k], "code": f.code, "verdict": "wrong",
+                           "confidence": round(f.confidence, 3), "severity": f.severity,
+                           "path": checked.fingerprint_path}
+                actions.append(types.CodeAction(
+                    title=f"Not a defect here: record it ({f.code}, for copydesk calibrate)",
+                    kind=types.CodeActionKind.QuickFix, diagnostics=[diag],
+                    command=types.Command(title="Record a wrong verdict", command=RECORD_VERDICT,
+                                          arguments=[{"verdict": verdict, "file": checked.verdicts_file}])))
         return actions
+
+    @server.command(RECORD_VERDICT)
+    def record_verdict(ls: CopydeskLanguageServer, *arguments: Any) -> dict:
+        """Append the verdict a code action carries to the draft's verdicts file (docs/calibrate.md)."""
+        from copydesk.verdicts import VerdictsError, append_verdicts, parse_verdict
+
+        try:
+            if not arguments or not isinstance(arguments[0], dict) or "file" not in arguments[0]:
+                raise VerdictsError("the command needs {verdict, file}")
+            verdict = parse_verdict(arguments[0].get("verdict"), "verdict")
+            append_verdicts(arguments[0]["file"], [verdict])
+        except VerdictsError as exc:
+            ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"copydesk: {exc}"))
+            return {"recorded": False, "error": str(exc)}
+        ls.window_show_message(types.ShowMessageParams(
+            types.MessageType.Info, f"copydesk: recorded {verdict.code} as not a defect here in {arguments[0]['file']}"))
+        return {"recorded": True}
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: CopydeskLanguageServer, params: types.HoverParams) -> types.Hover | None:

@@ -13,8 +13,9 @@ from html import escape
 from pathlib import Path
 from typing import IO
 
-from copydesk.version import __version__
 from copydesk.document import SourceText
+from copydesk.report.fingerprint import fingerprint_path, fingerprints
+from copydesk.version import __version__
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -43,7 +44,45 @@ SCRIPT = """
       m.classList.toggle('off', !ids.some(function (i) { return visible[i]; }));
     });
   }
+  // Verdicts: an editor marks findings right or wrong here and downloads them as a verdicts file, one JSON
+  // object a line, the format of `copydesk review` (docs/calibrate.md). The page holds no copy text in them.
+  var verdicts = {};
+  function judge(button) {
+    var li = button.closest('li.item');
+    var fp = li.getAttribute('data-fingerprint');
+    var verdict = button.getAttribute('data-verdict');
+    if (verdicts[fp] && verdicts[fp].verdict === verdict) {
+      delete verdicts[fp];
+      verdict = '';
+    } else {
+      verdicts[fp] = {fingerprint: fp, code: li.getAttribute('data-code'), verdict: verdict,
+                      confidence: parseFloat(li.getAttribute('data-confidence')),
+                      severity: li.getAttribute('data-severity'), path: li.getAttribute('data-path')};
+    }
+    li.setAttribute('data-verdict', verdict);
+    li.querySelectorAll('button.judge').forEach(function (b) {
+      b.setAttribute('aria-pressed', String(b.getAttribute('data-verdict') === verdict));
+    });
+    var n = Object.keys(verdicts).length;
+    var download = document.getElementById('download-verdicts');
+    download.textContent = 'Download verdicts (' + n + ')';
+    download.disabled = n === 0;
+  }
+  function download() {
+    var lines = Object.keys(verdicts).map(function (fp) { return JSON.stringify(verdicts[fp]) + '\n'; });
+    var url = URL.createObjectURL(new Blob(lines, {type: 'application/x-ndjson'}));
+    var a = document.createElement('a');
+    a.href = url;
+    a.download = 'verdicts.jsonl';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  }
   document.addEventListener('click', function (e) {
+    var button = e.target.closest('button.judge');
+    if (button) { judge(button); return; }
+    if (e.target.closest('#download-verdicts')) { download(); return; }
     var link = e.target.closest('a.finding');
     if (link) { e.preventDefault(); show(link); }
   });
@@ -83,6 +122,12 @@ a.finding:hover, a.finding.current { background: #e0e7ff; }
 .notice, .file-error { font: 13px system-ui, sans-serif; padding: 4px 24px; margin: 0; }
 .file-error { color: #b91c1c; }
 table.cats { border-collapse: collapse; margin-top: 4px; }
+.judging { display: block; margin: 2px 6px 0; }
+button.judge { font: 12px system-ui, sans-serif; margin-right: 4px; padding: 0 8px; border: 1px solid #9aa0a6;
+               border-radius: 3px; background: #fff; cursor: pointer; }
+button.judge.right[aria-pressed="true"] { background: #15803d; border-color: #15803d; color: #fff; }
+button.judge.wrong[aria-pressed="true"] { background: #b91c1c; border-color: #b91c1c; color: #fff; }
+#download-verdicts { font: 13px system-ui, sans-serif; }
 table.cats td { padding: 0 10px 0 0; }
 """
 
@@ -148,6 +193,7 @@ def _file_section(n: int, r) -> str:
     parts += [f'<p class="notice">note: {escape(x)}</p>' for x in r.notices]
     items, spans = [], []
     starts = SourceText(text).line_starts if text is not None else []
+    prints = fingerprints(r)
     for i, f in enumerate(r.findings):
         fid = f"f{n}-{i}"
         if text is not None and f.line <= len(starts) and f.end_line <= len(starts):
@@ -155,9 +201,16 @@ def _file_section(n: int, r) -> str:
             end = min(len(text), starts[f.end_line - 1] + f.end_column - 1)
             spans.append((start, max(end, start + 1 if start < len(text) else start), fid, f.severity))
         items.append(
-            f'<li class="item" data-id="{fid}" data-category="{escape(f.category)}" data-severity="{f.severity}">'
+            f'<li class="item" data-id="{fid}" data-category="{escape(f.category)}" data-severity="{f.severity}" '
+            f'data-fingerprint="{prints[i]}" data-code="{escape(f.code)}" data-confidence="{round(f.confidence, 3)}" '
+            f'data-path="{escape(fingerprint_path(r.fingerprint_path or r.path))}" data-verdict="">'
             f'<a class="finding" href="#{fid}" data-target="{fid}"><span class="badge {f.severity}">{f.severity}</span> '
-            f'<span class="code">{escape(f.code)}</span> {escape(f.rule)} · line {f.line}<br>{escape(f.message)}</a></li>')
+            f'<span class="code">{escape(f.code)}</span> {escape(f.rule)} · line {f.line}<br>{escape(f.message)}</a>'
+            f'<span class="judging">'
+            f'<button type="button" class="judge right" data-verdict="right" aria-pressed="false" '
+            f'title="a real defect here">right</button>'
+            f'<button type="button" class="judge wrong" data-verdict="wrong" aria-pressed="false" '
+            f'title="not a defect here">wrong</button></span></li>')
     source = (_highlighted(text, spans) if text is not None
               else escape("\n".join(f"{k}: {v}" for k, v in sorted(r.lines.items()))) or "(no text to show)")
     parts.append(f'<div class="grid"><pre class="source">{source}</pre>'
@@ -185,6 +238,8 @@ def render(results, summary, out: IO[str], **_options) -> None:
               f'{summary.by_severity.get("warning", 0)} warnings, {summary.by_severity.get("info", 0)} info'
               f'{" · lowest score " + str(min(scored)) + "/100" if scored else ""}'
               f'<table class="cats">{cats}</table></div></header>')
+    filters += ('<button type="button" id="download-verdicts" disabled title="the findings marked right or wrong, '
+                'as a verdicts file for copydesk calibrate">Download verdicts (0)</button>')
     notes = "".join(f'<p class="notice">note: {escape(n)}</p>' for n in summary.notices)
     body = "".join(_file_section(n, r) for n, r in enumerate(results))
     out.write(head + header + f'<nav class="filters">{filters}</nav>' + notes + body +

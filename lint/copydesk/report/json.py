@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import IO
 
+from copydesk.report.fingerprint import fingerprints
 from copydesk.version import __version__
 
 SCHEMA_VERSION = 1
@@ -27,7 +28,7 @@ def report_dict(results, summary) -> dict:
                 "score": r.score,
                 "readability": r.readability,
                 "genre": r.genre,
-                "findings": [f.to_json() for f in r.findings],
+                "findings": [dict(f.to_json(), fingerprint=fp) for f, fp in zip(r.findings, fingerprints(r))],
                 "errors": r.errors,
                 "notices": r.notices,
                 "skipped": r.skipped,

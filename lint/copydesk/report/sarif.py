@@ -54,7 +54,7 @@ def render(results, summary, out: IO[str], *, cards=(), **_options) -> None:
                     "region": {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line,
                                "endColumn": f.end_column},
                 }}],
-                "partialFingerprints": {"copydeskFindingHash/v1": fp},
+                "partialFingerprints": {"copydeskFindingHash/v2": fp},
                 "properties": {"confidence": round(f.confidence, 2), "category": f.category},
             }
             if f.code in index:
