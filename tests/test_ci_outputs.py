@@ -41,7 +41,7 @@ def test_sarif_is_valid_with_encoded_uris_fingerprints_and_rule_help(tmp_path):
     location = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert location == {"uri": "drafts/my%20draft%2C%20100%25.md", "uriBaseId": "%SRCROOT%"}
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith("/")
-    assert all(r["partialFingerprints"]["copydeskFindingHash/v1"] for r in results)
+    assert all(r["partialFingerprints"]["copydeskFindingHash/v2"] for r in results)
     rule = next(r for r in run["tool"]["driver"]["rules"] if r["id"] == "DUP001")
     assert "## Why" in rule["help"]["markdown"] and rule["help"]["text"]
 
@@ -53,7 +53,7 @@ def test_fingerprints_survive_lines_moving(tmp_path):
     moved = json.loads(run_cli("check", "--format", "sarif", "a.md", cwd=tmp_path).stdout)
 
     def prints(log):
-        return sorted((r["ruleId"], r["partialFingerprints"]["copydeskFindingHash/v1"]) for r in log["runs"][0]["results"])
+        return sorted((r["ruleId"], r["partialFingerprints"]["copydeskFindingHash/v2"]) for r in log["runs"][0]["results"])
 
     assert prints(first) == prints(moved)
     assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in moved["runs"][0]["results"]] != \

@@ -112,3 +112,54 @@ def test_hostile_draft_text_cannot_run_in_the_report(tmp_path, browser):
     assert "current" in link.get_attribute("class")
     assert not [e for e in browser.get_log("browser") if "Content Security Policy" in e.get("message", "")]
     browser.save_screenshot(str(tmp_path / "hostile.png"))
+
+
+def test_right_and_wrong_buttons_download_a_verdicts_file(tmp_path, browser):
+    """An editor marks findings in the page and downloads the verdicts: the same format and fingerprints as
+    `copydesk review` writes, which `copydesk stats` reads."""
+    import json
+    import time
+
+    from selenium.webdriver.common.by import By
+
+    from conftest import check_json
+
+    page = _report(tmp_path, story_md=STORY)
+    report, _ = check_json("story.md", cwd=tmp_path, extra=("--no-cache", "--fail-on", "never"))
+    expected = {f["fingerprint"]: f for f in report["files"][0]["findings"]}
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    browser.get(page.as_uri())
+    download = browser.find_element(By.ID, "download-verdicts")
+    assert download.get_attribute("disabled") is not None  # nothing judged yet
+    items = browser.find_elements(By.CSS_SELECTOR, "li.item")
+    dup = next(i for i in items if i.get_attribute("data-code") == "DUP001")
+    boi = next(i for i in items if i.get_attribute("data-code") == "BOI001")
+    dup.find_element(By.CSS_SELECTOR, "button.judge.right").click()
+    boi.find_element(By.CSS_SELECTOR, "button.judge.wrong").click()
+    boi.find_element(By.CSS_SELECTOR, "button.judge.right").click()  # changed their mind
+    assert dup.get_attribute("data-verdict") == "right" and boi.get_attribute("data-verdict") == "right"
+    assert boi.find_element(By.CSS_SELECTOR, "button.judge.right").get_attribute("aria-pressed") == "true"
+    assert boi.find_element(By.CSS_SELECTOR, "button.judge.wrong").get_attribute("aria-pressed") == "false"
+    boi.find_element(By.CSS_SELECTOR, "button.judge.wrong").click()
+    assert download.text == "Download verdicts (2)"
+    browser.save_screenshot(str(tmp_path / "judged.png"))
+    download.click()
+    target = downloads / "verdicts.jsonl"
+    deadline = time.monotonic() + 30
+    while not target.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    verdicts = {v["fingerprint"]: v for v in map(json.loads, lines)}
+    assert len(lines) == 2 and set(verdicts) <= set(expected)
+    for fp, v in verdicts.items():
+        f = expected[fp]
+        assert v == {"fingerprint": fp, "code": f["code"], "verdict": "right" if f["code"] == "DUP001" else "wrong",
+                     "confidence": f["confidence"], "severity": f["severity"], "path": "story.md"}
+    # The download is a verdicts file copydesk reads.
+    (tmp_path / ".copydesk").mkdir()
+    target.replace(tmp_path / ".copydesk" / "verdicts.jsonl")
+    stats = json.loads(run_cli("stats", "--no-cache", "--format", "json", "story.md", cwd=tmp_path).stdout)
+    rules = {r["code"]: r for r in stats["rules"]}
+    assert rules["DUP001"]["right"] == 1 and rules["BOI001"]["wrong"] == 1 and stats["stale"] == 0

@@ -234,7 +234,7 @@ def config_block(results: list[Calibration], header: str, pyproject: bool) -> st
     return "\n".join(lines) + "\n"
 
 
-_BLOCK = re.compile(re.escape(BLOCK_START) + r".*?" + re.escape(BLOCK_END) + r"[^\n]*\n?", re.S)
+BLOCK = re.compile(re.escape(BLOCK_START) + r".*?" + re.escape(BLOCK_END) + r"[^\n]*\n?", re.S)
 
 
 def write_config(path: Path, results: list[Calibration], header: str) -> None:
@@ -248,7 +248,7 @@ def write_config(path: Path, results: list[Calibration], header: str) -> None:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
         raise CalibrateError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    outside = _BLOCK.sub("", text)
+    outside = BLOCK.sub("", text)
     try:
         data = tomllib.loads(outside)
     except tomllib.TOMLDecodeError as exc:
@@ -262,8 +262,8 @@ def write_config(path: Path, results: list[Calibration], header: str) -> None:
                                  f"then run calibrate again")
     if pyproject and "copydesk" not in data.get("tool", {}) and "[tool.copydesk]" not in block:
         block = "[tool.copydesk]\n" + block  # copydesk finds a pyproject.toml by its [tool.copydesk] table
-    if _BLOCK.search(text):
-        new = _BLOCK.sub(lambda _m: block, text, count=1)
+    if BLOCK.search(text):
+        new = BLOCK.sub(lambda _m: block, text, count=1)
     else:
         new = text + ("\n" if text and not text.endswith("\n") else "") + ("\n" if text.strip() else "") + block
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import random
 import re
 import sys
@@ -321,14 +322,42 @@ def cmd_stats(args) -> int:
     return EXIT_OK
 
 
+def _without_block(path: Path) -> Path | None:
+    """A copy of the config file beside it, without the calibrate block; None when it has none."""
+    import tempfile
+
+    from copydesk.calibrate import BLOCK
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not BLOCK.search(text):
+        return None
+    # Beside the original, so paths in it (extend-rules, per-file-ignores) mean what they mean there.
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".copydesk-calibrate-", suffix=".toml")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(BLOCK.sub("", text))
+    return Path(name)
+
+
 def cmd_calibrate(args) -> int:
     from datetime import date
 
     from copydesk.calibrate import CalibrateError, calibrate, gate_summary, wilson, write_config
 
+    base = None
     if args.write and not args.config and Path(args.write).exists():
-        args.config = args.write  # the thresholds before are the ones in the file being written
-    verdicts, cards, target, _unjudged, stale = _verdicts_and_findings(args)
+        # The thresholds before are the ones in the file being written, without the block an earlier run wrote:
+        # each run calibrates from the rules as their cards and the desk's own keys set them, so running it
+        # again on the same verdicts gives the same block.
+        base = _without_block(Path(args.write))
+        args.config = str(base or args.write)
+    try:
+        verdicts, cards, target, _unjudged, stale = _verdicts_and_findings(args)
+    finally:
+        if base is not None:
+            base.unlink(missing_ok=True)
     results = calibrate(verdicts, cards, args.target, args.z)
     out = sys.stdout
     out.write(f"verdicts: {target}, {len(verdicts)} used" + (f", {stale} stale (findings gone, not used)" if stale

@@ -69,7 +69,7 @@ SCRIPT = """
     download.disabled = n === 0;
   }
   function download() {
-    var lines = Object.keys(verdicts).map(function (fp) { return JSON.stringify(verdicts[fp]) + '\n'; });
+    var lines = Object.keys(verdicts).map(function (fp) { return JSON.stringify(verdicts[fp]) + '\\n'; });
     var url = URL.createObjectURL(new Blob(lines, {type: 'application/x-ndjson'}));
     var a = document.createElement('a');
     a.href = url;
