@@ -15,8 +15,8 @@ from typing import IO, Any
 from copydesk.check_command import EXIT_ERROR, EXIT_OK, UsageError, check_files, split_codes
 from copydesk.verdicts import VERDICTS, Verdict, VerdictsError, append_verdicts, latest, read_verdicts, verdicts_file
 
-CSV_COLUMNS = ("fingerprint", "path", "line", "code", "rule", "severity", "confidence", "flagged", "sentence",
-               "paragraph", "why", "verdict", "reason")
+CSV_COLUMNS = ("fingerprint", "path", "line", "code", "rule", "severity", "confidence", "flagged", "message",
+               "sentence", "paragraph", "why", "verdict", "reason")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
 
@@ -138,8 +138,7 @@ def cmd_review(args) -> int:
     if args.export:
         _export(todo, args.export)
         print(f"copydesk: {len(todo)} finding(s) to judge written to {args.export}; fill in the verdict column "
-              f"(right, wrong or unsure) and read it back with: copydesk review --import {args.export}",
-              file=sys.stderr)
+              f"(right, wrong or unsure) and read it back with: copydesk review --import {args.export}")
         return EXIT_OK
     return _interactive(todo, target, len(items), len(judged))
 
@@ -203,7 +202,7 @@ def _export(items: list[Item], path: str) -> None:
             for i in items:
                 f = i.finding
                 writer.writerow([i.fingerprint, i.path, f.line, f.code, f.rule, f.severity, round(f.confidence, 3),
-                                 " ".join(f.excerpt.split()), i.sentence, i.paragraph, i.why, "", ""])
+                                 " ".join(f.excerpt.split()), f.message, i.sentence, i.paragraph, i.why, "", ""])
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
@@ -244,7 +243,7 @@ def read_csv_verdicts(path: str) -> list[Verdict]:
 def _import(path: str, target: Path) -> int:
     verdicts = read_csv_verdicts(path)
     written = append_verdicts(target, verdicts)
-    print(f"copydesk: {written} verdict(s) from {path} recorded in {target}", file=sys.stderr)
+    print(f"copydesk: {written} verdict(s) from {path} recorded in {target}")
     return EXIT_OK
 
 
