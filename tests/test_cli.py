@@ -42,7 +42,7 @@ def test_json_contract_every_file_listed(tmp_path):
     a, b = report["files"]
     assert b["findings"] == [] and b["score"] == 100 and b["words"] == 19
     keys = {"code", "rule", "category", "severity", "confidence", "line", "column", "end_line", "end_column",
-            "message", "excerpt", "advisory"}
+            "message", "excerpt", "advisory", "fingerprint"}
     source = (tmp_path / "desk/a.txt").read_text()
     for f in a["findings"]:
         assert set(f) - {"fix"} == keys  # fix: only on findings --fix can mend
