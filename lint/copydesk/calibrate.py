@@ -200,9 +200,9 @@ def gate_summary(verdicts: Iterable[Verdict], thresholds: dict[str, float],
     """(right, wrong) among verdicts on findings that block under these thresholds."""
     right = wrong = 0
     for v in verdicts:
-        if v.verdict not in ("right", "wrong") or v.code in demoted:
+        if v.verdict not in ("right", "wrong") or v.code in demoted or v.confidence is None:
             continue
-        if v.confidence is None or v.severity == "info" or v.confidence < thresholds.get(v.code, 0.0) - 1e-9:
+        if not at_gate(v, thresholds.get(v.code, 0.0)):
             continue
         right += v.verdict == "right"
         wrong += v.verdict == "wrong"
@@ -260,7 +260,7 @@ def write_config(path: Path, results: list[Calibration], header: str) -> None:
             raise CalibrateError(f"{path} already sets {key!r} outside the calibrate block; move those values into "
                                  f"a [{'tool.copydesk.' if pyproject else ''}{key}] table below it or remove them, "
                                  f"then run calibrate again")
-    if pyproject and "copydesk" not in data.get("tool", {}) and "[tool.copydesk]" not in block:
+    if pyproject and "copydesk" not in data.get("tool", {}):
         block = "[tool.copydesk]\n" + block  # copydesk finds a pyproject.toml by its [tool.copydesk] table
     if BLOCK.search(text):
         new = BLOCK.sub(lambda _m: block, text, count=1)
