@@ -20,6 +20,11 @@ NONET = Path(__file__).resolve().parent / "nonet"
 # a daemon test starts one in a folder of its own.
 os.environ["COPYDESK_DAEMON_DIR"] = tempfile.mkdtemp(prefix="cd-tests-")
 atexit.register(shutil.rmtree, os.environ["COPYDESK_DAEMON_DIR"], True)
+# The rule tests check what each rule proposes and how its card weighs it: the verifier (which learns from judged
+# findings what to block) is off for them. The verifier's own tests, the examples and the gate tests turn it on
+# with VERIFIER_ON (tests/test_verifier.py, test_semantic.py, test_examples.py).
+os.environ["COPYDESK_VERIFIER"] = "off"
+VERIFIER_ON = {"COPYDESK_VERIFIER": "builtin"}
 
 
 @pytest.fixture(autouse=True)
@@ -78,8 +83,9 @@ def run_cli(*args: str, cwd: Path | None = None, stdin: bytes | None = None, env
                           env=cli_env(env), timeout=timeout)
 
 
-def check_json(*paths: str, cwd: Path | None = None, extra: tuple[str, ...] = ()) -> tuple[dict, subprocess.CompletedProcess]:
-    proc = run_cli("check", "--format", "json", *extra, *paths, cwd=cwd)
+def check_json(*paths: str, cwd: Path | None = None, extra: tuple[str, ...] = (),
+               env: dict | None = None) -> tuple[dict, subprocess.CompletedProcess]:
+    proc = run_cli("check", "--format", "json", *extra, *paths, cwd=cwd, env=env)
     assert proc.stdout, proc.stderr.decode()
     return json.loads(proc.stdout), proc
 

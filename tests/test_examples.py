@@ -11,14 +11,14 @@ import os
 import pytest
 import yaml
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, VERIFIER_ON, run_cli
 
 EXAMPLES = ROOT / "examples"
 DRAFTS = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".md", ".html"))
 
 
 def _report(draft) -> dict:
-    proc = run_cli("check", "--format", "json", "--fail-on", "never", draft.name, cwd=EXAMPLES)
+    proc = run_cli("check", "--format", "json", "--fail-on", "never", draft.name, cwd=EXAMPLES, env=VERIFIER_ON)
     assert proc.returncode == 0, proc.stderr.decode()
     report = json.loads(proc.stdout)
     report["tool"].pop("version")

@@ -203,6 +203,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                                                                                         "most 5"),
                            default=1.0, help="how strict the lower bound is (default 1.0, about 84%% one-sided)")
     calibrate.add_argument("--write", metavar="CONFIG", help="write the thresholds into this config file")
+    calibrate.add_argument("--refit", action="store_true",
+                           help="refit the verifier's weights on these verdicts (regularised toward the shipped "
+                                "model) and write a newsroom model; needs the paths (docs/verifier.md)")
+    calibrate.add_argument("--model-out", metavar="FILE",
+                           help="with --refit: where to write the model (default .copydesk/verifier.json beside "
+                                "the config)")
     for command_parser in (review, stats, calibrate):
         command_parser.add_argument("--verdicts", metavar="FILE", help="the verdicts file (default: the config's "
                                     "`verdicts`, else .copydesk/verdicts.jsonl beside the config)")
@@ -213,6 +219,17 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         command_parser.add_argument("--exclude", action="append", default=[], metavar="GLOB")
         command_parser.add_argument("--debug", action="store_true")
         _add_run_options(command_parser)
+
+    explain_finding = add("explain-finding", help="why one finding has its confidence: the evidence that weighed most",
+                                     description="Check FILE and show, for the finding at LINE[:COLUMN] (or with this "
+                                                 "fingerprint), the verifier's probability and each piece of evidence "
+                                                 "that moved it (docs/verifier.md).")
+    explain_finding.add_argument("file", metavar="FILE")
+    explain_finding.add_argument("finding", metavar="LINE[:COLUMN]|FINGERPRINT")
+    explain_finding.add_argument("--code", metavar="CODE", help="only this rule's finding there")
+    explain_finding.add_argument("--config", metavar="FILE", help="use this config file instead of searching upward")
+    explain_finding.add_argument("--top", type=_jobs, default=8, metavar="N", help="evidence lines shown (default 8)")
+    explain_finding.add_argument("--format", choices=("text", "json"), default="text")
 
     explain = add("explain", help="explain one rule: why, examples, options")
     explain.add_argument("rule", metavar="CODE|NAME")

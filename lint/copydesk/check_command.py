@@ -205,6 +205,7 @@ def run_notices(cards, verbose: bool = False) -> list[str]:
     off = languagetool_off_notice(cards)
     if verbose and off:
         notices.append(off)
-    if "copydesk.languagetool" in sys.modules:
-        notices += sys.modules["copydesk.languagetool"].run_notices()
+    for name in ("copydesk.languagetool", "copydesk.semantic"):
+        if name in sys.modules:
+            notices += sys.modules[name].run_notices()
     return notices

@@ -70,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_lsp(args)
         if args.command == "daemon":
             return cmd_daemon(args)
+        if args.command == "explain-finding":
+            from copydesk.explain_finding import cmd_explain_finding
+
+            return cmd_explain_finding(args)
         if args.command in ("review", "stats", "calibrate"):
             from copydesk import review_command
 

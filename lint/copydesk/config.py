@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from functools import lru_cache
 import tomllib
@@ -18,7 +19,7 @@ FAIL_LEVELS = ("error", "warning", "info", "never")
 DEFAULT_MAX_BYTES = 5_000_000  # five times the largest saved news page we have seen
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "rules", "fail-on", "model", "preview", "exclude",
         "max-file-bytes", "max-nlp-chars", "max-nlp-tokens", "max-words", "extend-rules", "opinion", "opinion-files", "genres", "language", "rule-timeout",
-        "advisory-below", "min-confidence", "docs-url", "styles", "verdicts"}
+        "advisory-below", "min-confidence", "docs-url", "styles", "verdicts", "verifier"}
 OPINION_POLICIES = ("off", "info", "on")
 
 
@@ -54,6 +55,10 @@ class Settings:
     min_confidence: dict[str, float] = field(default_factory=dict)
     docs_url: str | None = None  # where the newsroom publishes docs/rules (editor links); else the checkout's
     verdicts: str | None = None  # the verdicts file, relative to the config's folder (docs/calibrate.md)
+    # The finding verifier (docs/verifier.md): "builtin" (the shipped model), "off" (each rule's card weighs its
+    # own findings), or the path of a newsroom's model written by `copydesk calibrate --refit`.
+    # COPYDESK_VERIFIER sets the default where the config does not (a CI job comparing the rules' own weighing).
+    verifier: str = field(default_factory=lambda: os.environ.get("COPYDESK_VERIFIER") or "builtin")
     source: Path | None = None  # the file these came from
     root: Path | None = None  # its folder: per-file-ignores and exclude globs are relative to it
 
@@ -135,6 +140,11 @@ def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(f"{at} must be the path of the verdicts file (relative to this config file)")
             s.verdicts = value
+        elif key == "verifier":
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{at} must be \"builtin\", \"off\" or the path of a model file from "
+                                  f"copydesk calibrate --refit")
+            s.verifier = value
         elif key == "preview":
             if not isinstance(value, bool):
                 raise ConfigError(f"{at} must be true or false")
@@ -287,6 +297,7 @@ def build_rules(registry: Registry, settings: Settings, select: list[str] | None
         resolve(name, "rules")
     thresholds = {key: _resolved_thresholds(getattr(settings, key), resolve, key.replace("_", "-"))
                   for key in ("advisory_below", "min_confidence")}
+    model = verifier_model(settings)
     out: list[RuleCard] = []
     for code, card in sorted(selected.items()):
         for name, options in settings.rules.items():
@@ -298,6 +309,12 @@ def build_rules(registry: Registry, settings: Settings, select: list[str] | None
         for name, level in settings.severity.items():
             if any(c.code == code for c in resolve(name, "severity")):
                 card = replace(card, severity=level)
+        if model is not None and model.covers(code):
+            rule_model = model.rules[code]
+            if rule_model.mode == "advisory":  # its own confidence, never blocking
+                card = replace(card, advisory_below=rule_model.threshold)
+            else:
+                card = replace(card, verifier=rule_model, advisory_below=rule_model.threshold)
         for key, table in thresholds.items():
             if code in table:
                 card = replace(card, **{key: table[code]})
@@ -313,3 +330,22 @@ def _resolved_thresholds(table: dict[str, float], resolve, key: str) -> dict[str
         for c in resolve(name, key):
             out[c.code] = number
     return out
+
+
+def verifier_model(settings: Settings):
+    """The verifier the settings name (None when off); a model that cannot be read is a config error."""
+    from copydesk import verifier
+
+    name = settings.verifier
+    if name == "off":
+        return None
+    path = None
+    if name != "builtin":
+        path = Path(name)
+        if not path.is_absolute() and settings.root is not None:
+            path = settings.root / path
+    try:
+        return verifier.load(path)
+    except verifier.VerifierError as exc:
+        where = str(settings.source) if settings.source else "settings"
+        raise ConfigError(f"{where}: 'verifier': {exc}") from None

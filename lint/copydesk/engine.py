@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import threading
@@ -29,6 +30,9 @@ MAX_WORDS = 100_000  # fifty news articles: past this only the rules that compar
 FLOOD_COPIES = 5  # a block this many times over is a pasted flood: the copies are read once by most rules
 # Rules that compare blocks with each other or count repeats: they see every copy.
 SEES_COPIES = {"duplication", "boilerplate"}
+# Compute the evidence features of every finding, not only the verified rules' (benchmarks/verifier/collect.py
+# sets COPYDESK_EVIDENCE=all to gather training data); the features are kept on the findings, never reported.
+EVIDENCE_VARIABLE = "COPYDESK_EVIDENCE"
 RULE_TIMEOUT = 30.0  # seconds one rule may spend on one file: generous, since every kind is linear
 
 
@@ -114,9 +118,20 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
         article.hidden = frozenset() if card.category in SEES_COPIES else copies
         raw.append((card, _run(card, article, result, debug, rule_timeout)))
     article.hidden = frozenset()
-    corroborate(raw)
+    verified = {c.code for c in regular if c.verifier is not None}
+    every = os.environ.get(EVIDENCE_VARIABLE) == "all"
+    if verified or every:
+        from copydesk import evidence
+
+        evidence.annotate(article, raw, None if every else verified)
+    corroborate([(c, found) for c, found in raw if c.verifier is None])
     for card, found in raw:
-        findings.extend(weigh(card, found))
+        if card.verifier is not None:
+            from copydesk.verifier import verify
+
+            findings.extend(verify(card, found))
+        else:
+            findings.extend(weigh(card, found))
     # Merge before suppressing, so silencing a defect silences it whole, not just one rule's view of it.
     findings.sort(key=Finding.sort_key)
     findings = _one_finding_per_defect(findings, {c.code for c in cards if c.kind_impl.covers})
@@ -171,7 +186,7 @@ def weigh(card: RuleCard, findings: list[Finding]) -> list[Finding]:
         if f.confidence < card.min_confidence:
             continue
         relaxed = card.genre_relaxed and not f.any_genre  # the genre policy: shown, never gating
-        if (relaxed or f.confidence < card.advisory_below) and f.severity != "info":
+        if (relaxed or f.advisory_only or f.confidence < card.advisory_below) and f.severity != "info":
             f.severity = "info"
             f.advisory = True
         out.append(f)

@@ -39,6 +39,16 @@ class Finding:
     # The evidence holds in any genre (a judgement word glued onto a sentence already written, "Sadly, The
     # board..."): the genre policy does not make this finding advisory. Not part of the report.
     any_genre: bool = False
+    # Where the finding sits: the block's index and the span in block.text (set by make_finding), so the
+    # evidence about the article (copydesk.evidence) reads the finding's own paragraph. Not part of the report.
+    block: int | None = None
+    span: list[int] | None = None
+    # The evidence cannot block on its own (REL001 without its meaning model): always advisory. Not reported.
+    advisory_only: bool = False
+    # The evidence features the verifier read (copydesk.evidence), and the ones that weighed most in its
+    # confidence: [[feature, value, weight], ...], strongest first (copydesk.verifier). Only "why" is reported.
+    features: dict[str, float] | None = None
+    why: list[list[Any]] | None = None
 
     def sort_key(self) -> tuple:
         """Ranking: severity, then confidence (high first), then position. An advisory finding is info, so it
@@ -52,7 +62,9 @@ class Finding:
             del data["fix"]
         if self.replacement is None:
             del data["replacement"]
-        del data["any_genre"]
+        del data["any_genre"], data["block"], data["span"], data["features"], data["advisory_only"]
+        if self.why is None:
+            del data["why"]
         return data
 
 
@@ -101,4 +113,6 @@ def make_finding(card: Any, article: "Article", block: "Block", start: int = 0, 
         end_column=end_col,
         message=card.render_message(fields),
         excerpt=excerpt_of(excerpt),
+        block=block.index,
+        span=[start, end],
     )

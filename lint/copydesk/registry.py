@@ -69,6 +69,9 @@ class RuleCard:
     # Set per article by the genre policy (copydesk.genre): the article's genre makes this rule advisory, save
     # for findings whose evidence holds in any genre (Finding.any_genre).
     genre_relaxed: bool = False
+    # The verifier's model of this rule (copydesk.verifier.RuleModel), set from the settings: its findings'
+    # confidence is the model's probability, and advisory-below its threshold unless the config sets one.
+    verifier: Any = None
 
     @property
     def kind_impl(self) -> Kind:

@@ -292,14 +292,23 @@ def cmd_stats(args) -> int:
 
     from copydesk.calibrate import judged_stats
 
+    from copydesk.verifier import auc
+
     verdicts, cards, target, unjudged, stale = _verdicts_and_findings(args)
     thresholds = {code: c.advisory_below for code, c in cards.items()}
     stats = judged_stats(verdicts, thresholds, unjudged)
+    # How well confidence separates right from wrong, per rule: the chance that a right finding has a higher
+    # confidence than a wrong one (0.5: no better than a coin).
+    separation = {}
+    for s_ in stats:
+        judged_ = [v for v in verdicts if v.code == s_.code and v.verdict != "unsure" and v.confidence is not None]
+        separation[s_.code] = auc([v.confidence for v in judged_], [int(v.verdict == "right") for v in judged_])
     if args.format == "json":
         json.dump({"verdicts_file": str(target), "stale": stale, "rules": [
             {"code": s.code, "right": s.right, "wrong": s.wrong, "unsure": s.unsure,
              "precision": s.precision(), "gate_right": s.gate_right, "gate_wrong": s.gate_wrong,
              "gate_precision": s.precision(gate=True), "unjudged": s.unjudged,
+             "auc": None if separation[s.code] is None else round(separation[s.code], 3),
              "bands": {b: {"right": r, "wrong": w} for b, (r, w) in sorted(s.bands.items())}} for s in stats]},
             sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -309,15 +318,16 @@ def cmd_stats(args) -> int:
               + (f", {stale} stale: their findings are gone, not used" if stale else "")
               + ("" if stale is not None else "; give the paths to count stale and unjudged findings") + ")\n")
     out.write(f"{'rule':<8} {'gate prec':>9} {'gate r/w':>9} {'all prec':>9} {'all r/w':>8} {'unsure':>6} "
-              f"{'unjudged':>8}  by confidence (right/wrong)\n")
+              f"{'unjudged':>8} {'AUC':>5}  by confidence (right/wrong)\n")
     for s in stats:
         bands = "  ".join(f"{b}: {r}/{w}" for b, (r, w) in sorted(s.bands.items()))
         out.write(f"{s.code:<8} {_pct(s.precision(gate=True)):>9} {f'{s.gate_right}/{s.gate_wrong}':>9} "
                   f"{_pct(s.precision()):>9} {f'{s.right}/{s.wrong}':>8} {s.unsure:>6} "
-                  f"{'-' if s.unjudged is None else s.unjudged:>8}  {bands}\n")
+                  f"{'-' if s.unjudged is None else s.unjudged:>8} {_pct(separation[s.code]):>5}  {bands}\n")
     r = sum(s.gate_right for s in stats)
     w = sum(s.gate_wrong for s in stats)
     out.write(f"at the gate: {r} right, {w} wrong, precision {_pct(r / (r + w) if r + w else None)}\n")
+    out.write("AUC: how well confidence separates right from wrong (1 perfect, 0.5 a coin toss)\n")
     return EXIT_OK
 
 
@@ -357,8 +367,18 @@ def cmd_calibrate(args) -> int:
     finally:
         if base is not None:
             base.unlink(missing_ok=True)
+    if getattr(args, "refit", False):
+        return _refit(args)
+    blind = sum(1 for v in verdicts if v.confidence is None and v.verdict != "unsure")
+    if blind and not args.paths and blind == sum(1 for v in verdicts if v.verdict != "unsure"):
+        raise UsageError(f"the {blind} verdicts in {target} carry no confidence, so calibrate cannot tell which "
+                         f"findings block at which threshold: give the files they were made on (copydesk "
+                         f"calibrate PATH...), and it reads each finding's confidence afresh")
     results = calibrate(verdicts, cards, args.target, args.z)
     out = sys.stdout
+    if blind and not args.paths:
+        out.write(f"note: {blind} verdicts carry no confidence and are not used; give the files they were made on "
+                  f"to use them\n")
     out.write(f"verdicts: {target}, {len(verdicts)} used" + (f", {stale} stale (findings gone, not used)" if stale
               else "" if stale is not None else "; stale verdicts not checked (give the paths they were made on)")
               + f"; target {args.target:g}, lower bound z = {args.z:g}\n")
@@ -392,4 +412,64 @@ def cmd_calibrate(args) -> int:
             print(f"copydesk: error: {exc}", file=sys.stderr)
             return EXIT_ERROR
         print(f"copydesk: thresholds written to {args.write}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _refit(args) -> int:
+    """`calibrate --refit PATH...`: refit the verifier on the desk's verdicts and write the newsroom's model."""
+    import json
+
+    from copydesk import verifier
+    from copydesk.engine import EVIDENCE_VARIABLE
+
+    if not args.paths:
+        raise UsageError("--refit needs the files the verdicts were made on (copydesk calibrate --refit PATH...): "
+                         "it reads each finding's evidence afresh")
+    previous = os.environ.get(EVIDENCE_VARIABLE)
+    os.environ[EVIDENCE_VARIABLE] = "all"  # every finding's evidence, also for rules the model does not cover yet
+    args.no_cache = True  # a cached result may lack the evidence of rules the model does not cover
+    try:
+        items, cards, settings = collect(args)
+    finally:
+        if previous is None:
+            os.environ.pop(EVIDENCE_VARIABLE, None)
+        else:
+            os.environ[EVIDENCE_VARIABLE] = previous
+    target = verdicts_file(settings, args.verdicts)
+    if not target.exists():
+        raise UsageError(f"no verdicts file at {target} (record some with copydesk review, or give --verdicts FILE)")
+    judged = latest(read_verdicts(target))
+    rows = []
+    for i in items:
+        v = judged.get(i.fingerprint)
+        f = i.finding
+        if v is None or v.verdict == "unsure" or f.features is None:
+            continue
+        rows.append((f.code, f.category, f.features, int(v.verdict == "right")))
+    if not rows:
+        raise UsageError(f"none of the verdicts in {target} matches a finding in these files: give the files they "
+                         f"were made on")
+    from copydesk.config import verifier_model
+
+    base = verifier_model(settings) or verifier.load()
+    from copydesk.calibrate import refit
+
+    model, figures = refit(base.data, rows, args.target, args.z, version=f"refit of {base.version}")
+    root = settings.root or Path.cwd()
+    out_path = Path(args.model_out) if args.model_out else root / ".copydesk" / "verifier.json"
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    w = sys.stdout.write
+    w(f"verdicts: {target}, {len(rows)} matched to findings; refit from {base.path} toward its weights\n")
+    w(f"{'rule':<8} {'verdicts':>8} {'right':>6} {'AUC':>5} {'threshold':>15}  note\n")
+    for code, fig in figures.items():
+        def t(x):
+            return "-" if x is None else "never" if x > 1 else f"{x:.2f}"
+        w(f"{code:<8} {fig['verdicts']:>8} {fig['right']:>6} {_pct(fig['auc']):>5} "
+          f"{t(fig['threshold_before']) + ' -> ' + t(fig['threshold_after']):>15}  {fig['status']}\n")
+    try:
+        shown = out_path.relative_to(root)
+    except ValueError:
+        shown = out_path
+    w(f"model written to {out_path}; use it with  verifier = \"{shown}\"  in the config\n")
     return EXIT_OK

@@ -92,7 +92,8 @@ class Checker:
         if any(c.kind == "languagetool" and c.options.get("engine", "off") != "off" for c in ruleset.for_path(display)):
             return None  # a grammar server's answer can change, or fail, from one run to the next: never cached
         cards = [(c.code, c.name, c.category, c.kind, c.severity, c.message, c.status, c.confidence,
-                  c.advisory_below, c.min_confidence, sorted((k, repr(v)) for k, v in c.options.items()))
+                  c.advisory_below, c.min_confidence, sorted((k, repr(v)) for k, v in c.options.items()),
+                  c.verifier.key if c.verifier is not None else None)
                  for c in ruleset.for_path(display)]
         state = {k: repr(v) for k, v in sorted(vars(settings).items()) if k not in ("source", "root")}
         h = hashlib.sha256()
@@ -194,9 +195,14 @@ def _check_in_worker(job: tuple[str, str]) -> tuple[FileResult, list[str]]:
 
 
 def engine_notices() -> list[str]:
-    """Said once per run by an outside engine in this process (LanguageTool could not be reached)."""
-    module = sys.modules.get("copydesk.languagetool")
-    return list(module.run_notices()) if module else []
+    """Said once per run by an outside engine or model in this process (LanguageTool could not be reached, the
+    meaning model could not be loaded)."""
+    out = []
+    for name in ("copydesk.languagetool", "copydesk.semantic"):
+        module = sys.modules.get(name)
+        if module is not None:
+            out += module.run_notices()
+    return out
 
 
 def check_all(checker: Checker, jobs: list[tuple[str, str]], workers: int, cache: "ResultCache | None",

@@ -123,6 +123,32 @@ def _prose(text: str) -> bool:
     return bool(tokens) and wordlike >= PROSE_SHARE * len(tokens)
 
 
+def judged_blocks(article: Article, prof: Profile, min_words: int = 12) -> list[tuple[int, BlockProfile, float]]:
+    """(index in the profile, block profile, cohesion) of each block the rule judges: a story paragraph or list
+    item of prose, long enough, not a credit line, an interview turn, a table cell or a pull quote. Cohesion is
+    the share of its content words found in another block."""
+    return [(i, bp, lemma_share(prof, bp)) for i, bp in enumerate(prof.blocks)
+            if bp.block.in_body and bp.block.kind in SCORED_KINDS and not bp.block.attrs.get("table_cell")
+            and not bp.block.attrs.get("pullquote") and len(bp.lemmas) >= min(min_words, SHORT_WORDS)
+            and not CREDIT.match(bp.block.text) and not INTERVIEW_TURN.match(bp.block.text)
+            and _prose(bp.block.text)]
+
+
+def _years_evidence(far: list[int], story_year: int) -> str:
+    years = ", ".join(map(str, far))
+    return (f"its date{'s' if len(far) > 1 else ''}, {years}, {'are' if len(far) > 1 else 'is'} "
+            f"{abs(far[0] - story_year)} years from the story's ({story_year})")
+
+
+def _lexical_case(prof: Profile, item: tuple[int, BlockProfile, float], limit: float, opts: dict) -> bool:
+    """A first, cheap reading of the word evidence: unconnected words and a name or date the story lacks."""
+    i, bp, cohesion = item
+    if cohesion >= max(limit, 0.5):
+        return False
+    shared, new = shared_names(prof, bp)
+    return bool(new or _far_years(prof, bp, opts["year_gap"])) and not shared
+
+
 CONTINUATION_DISCOUNT = 0.25
 _CONTINUES = re.compile(r"^\s*(?:[\"“‘']|(?:He|She|They|His|Her|Their)\b)")
 
@@ -150,31 +176,67 @@ def _continues(block) -> bool:
                            min=1),
         "max_outliers": Option("int", 2, "an article with more unconnected blocks than this is a collection "
                                "(a round-up, listings, a digest), where each item is new by design", min=1),
+        "semantic": Option("bool", True, "weigh meaning with the sentence-embedding model (copydesk.semantic); "
+                           "without it, or with this off, word overlap alone decides and findings are advisory"),
+        "semantic_cohesion": Option("float", 0.2, "a block is a candidate for the meaning test below this share "
+                                    "of its content words used elsewhere", min=0.0, max=1.0),
+        "semantic_cut": Option("float", 0.2, "...and is flagged below this cosine similarity of its meaning to "
+                               "the rest of the story", min=-1.0, max=1.0),
+        "semantic_on_topic": Option("float", 0.35, "a block at or above this similarity is on the story's "
+                                    "subject in meaning, whatever its words", min=-1.0, max=1.0),
     },
     fields=("evidence", "block_kind"),
     needs_nlp=("tags", "lemmas", "entities"),
 )
 def off_topic_block(article: Article, card) -> Iterator[Finding]:
-    """A paragraph or list item about another subject: few of its words recur in the article, none of the
-    people, places or organisations it names appear anywhere else (or its dates are decades from the
-    story's), and it does not connect to the blocks beside it either."""
+    """A paragraph or list item about another subject. Word overlap proposes: few of its words recur in the
+    article. Meaning decides (copydesk.semantic): its embedding is far from the rest of the story's. Without the
+    meaning model, the older evidence decides (none of the people, places or organisations it names appear
+    anywhere else, or its dates are decades from the story's, and it does not connect to the blocks beside it)
+    and the findings are advisory."""
     opts = card.options
     prof = profile(article)
     if prof is None:
         return
-    judged = [(i, bp, lemma_share(prof, bp)) for i, bp in enumerate(prof.blocks)
-              if bp.block.in_body and bp.block.kind in SCORED_KINDS and not bp.block.attrs.get("table_cell")
-              and not bp.block.attrs.get("pullquote") and len(bp.lemmas) >= min(opts["min_words"], SHORT_WORDS)
-              and not CREDIT.match(bp.block.text) and not INTERVIEW_TURN.match(bp.block.text)
-              and _prose(bp.block.text)]
+    judged = judged_blocks(article, prof, opts["min_words"])
     if len(judged) < MIN_JUDGED or article.words < MIN_ARTICLE_WORDS:
         return  # too little story to hold a block against
     typical = median(c for _, _, c in judged)
     limit = min(opts["cohesion"], opts["relative"] * typical)
     heads = {id(b) for b in _headlines(article)}
     headline_lemmas = {w for hp in prof.blocks if id(hp.block) in heads for w in hp.lemma_set if w not in GENERIC}
+    # Meaning: embedded only when some block is a lexical candidate (about one article in six), so most articles
+    # cost nothing here: a block sharing few words with the story, or one the word evidence below would flag.
+    targets = [k for k, (i, bp, c) in enumerate(judged) if c < max(opts["semantic_cohesion"], limit)]
+    meaning: dict[int, float] | None = None
+    if opts["semantic"] and any(judged[k][2] < opts["semantic_cohesion"] or _lexical_case(prof, judged[k], limit, opts)
+                                for k in targets):
+        from copydesk import semantic
+
+        try:
+            sims = semantic.relatedness([bp.block.text for _, bp, _ in judged], targets)
+            meaning = {judged[k][1].block.index: v for k, v in sims.items()}
+            article.cache["semantic_relatedness"] = meaning
+        except semantic.SemanticUnavailable:
+            meaning = None
     outliers: list[tuple[BlockProfile, str, float]] = []
     for i, bp, cohesion in judged:
+        sim = meaning.get(bp.block.index) if meaning is not None else None
+        if sim is not None and sim < opts["semantic_cut"] and cohesion < opts["semantic_cohesion"]:
+            # Far from the story in meaning and in words: another story, whatever names it shares. On a saved page
+            # a sidebar or a sponsored box inside the story's run looks the same, so it counts for less there.
+            unused = sum(not prof.lemma_elsewhere(bp, w) for w in bp.lemma_set)
+            confidence = (0.75 + min(0.2, (opts["semantic_cut"] - sim))) * article.page_factor
+            _, strangers = shared_names(prof, bp)
+            parts = [f"its meaning is far from the rest of the story (similarity {sim:.2f})"]
+            if strangers:
+                parts.append(f"it names {describe(strangers)}, found nowhere else in the article")
+            parts.append(f"{unused} of its {len(bp.lemma_set)} content words appear nowhere else")
+            far = _far_years(prof, bp, opts["year_gap"])
+            if far:
+                parts.append(_years_evidence(far, prof.story_year))
+            outliers.append((bp, "; ".join(parts), confidence))
+            continue
         shared, new = shared_names(prof, bp)
         far = _far_years(prof, bp, opts["year_gap"])
         # A block naming people or places found nowhere else and dated decades from the story is about
@@ -201,22 +263,25 @@ def off_topic_block(article: Article, card) -> Iterator[Finding]:
         # A short block carries little evidence: it must share next to nothing and name two strangers.
         if len(bp.lemmas) < opts["min_words"] and (cohesion > 0.1 or len(new) < 2):
             continue
+        if sim is not None and sim >= opts["semantic_on_topic"]:
+            continue  # new words, but on the story's subject in meaning: a new speaker, background
         unused = sum(not prof.lemma_elsewhere(bp, w) for w in bp.lemma_set)
         parts = []
         if new:
             parts.append(f"it names {describe(new)}, found nowhere else in the article")
         parts.append(f"{unused} of its {len(bp.lemma_set)} content words appear nowhere else")
         if far:
-            years = ", ".join(map(str, far))
-            parts.append(f"its date{'s' if len(far) > 1 else ''}, {years}, "
-                         f"{'are' if len(far) > 1 else 'is'} {abs(far[0] - prof.story_year)} years from the "
-                         f"story's ({prof.story_year})")
+            parts.append(_years_evidence(far, prof.story_year))
         confidence = 0.6 + 0.3 * max(0.0, 1 - cohesion / max(limit, 1e-9)) + (0.1 if dated_away else 0.0)
         if _continues(bp.block) and not dated_away and not new:
             # "He urged offices to ...", "She still faces nine charges": a pronoun or a quotation opening the
             # paragraph, naming nobody the story lacks, carries on with someone the story already has, whatever
             # new words it brings. A quotation whose speaker is new to the story ("..., said Akin") does not.
             confidence -= CONTINUATION_DISCOUNT
+        if sim is not None:
+            # Meaning neither ties it to the story nor sets it apart: new words alone misjudge too often (a new
+            # speaker, background, a round-up's other item), so it is shown, not blocking.
+            confidence = min(confidence, 0.55)
         outliers.append((bp, "; ".join(parts), confidence))
     if len(outliers) > opts["max_outliers"]:
         return  # a collection: every item is new by design, none is an outlier
@@ -230,8 +295,12 @@ def off_topic_block(article: Article, card) -> Iterator[Finding]:
             continue
         if bp.block.index in appended:
             continue  # under "Notes", "Sources", "About the author": the page's apparatus, not another story
-        yield make_finding(card, article, bp.block, confidence=min(confidence, 0.95), evidence=evidence,
-                           block_kind="list item" if bp.block.kind == "list_item" else "paragraph")
+        f = make_finding(card, article, bp.block, confidence=min(confidence, 0.95), evidence=evidence,
+                         block_kind="list item" if bp.block.kind == "list_item" else "paragraph")
+        # Word overlap alone misjudges on-topic paragraphs in new words: without the meaning model the finding is
+        # shown, never blocking (copydesk.semantic says so once per run).
+        f.advisory_only = meaning is None and opts["semantic"]
+        yield f
 
 
 @kind(
@@ -242,6 +311,8 @@ def off_topic_block(article: Article, card) -> Iterator[Finding]:
         "min_items": Option("int", 2, "fewest items that make a summary section", min=2),
         "unsupported": Option("bool", True, "also flag a summary item on the story's subject that no body "
                               "sentence comes close to (a claim the summary adds)"),
+        "semantic_support": Option("float", 0.7, "...unless a body sentence says the same in other words: its "
+                                   "meaning (copydesk.semantic) is at least this close", min=-1.0, max=1.0),
     },
     fields=("heading", "how"),
     needs_nlp=("tags", "lemmas", "parse", "entities"),
@@ -257,9 +328,34 @@ def summary_drift(article: Article, card) -> Iterator[Finding]:
                                    heading=clip(head.text, 40),
                                    how=f"changes the claim of line {v.lines[0]}: {'; '.join(v.drift)}")
             elif v.unsupported and opts["unsupported"]:
+                # Few shared words may still be the same claim in other words: meaning decides when it can.
+                sim = _closest_in_meaning(article, v.item, {b.index for b in items})
+                if sim is not None and sim >= opts["semantic_support"]:
+                    continue
+                meaning = f"; closest in meaning {sim:.2f}" if sim is not None else ""
                 yield make_finding(card, article, v.item, confidence=0.6, heading=clip(head.text, 40),
                                    how=f"says what no body sentence says (the closest, line {v.lines[0]}, shares "
-                                       f"{round(v.share * 100)}% of its words)")
+                                       f"{round(v.share * 100)}% of its words{meaning})")
+
+
+MEANING_SENTENCES = 120  # body sentences an unsupported summary item is compared with, at most
+
+
+def _closest_in_meaning(article: Article, item: Block, summary: set[int]) -> float | None:
+    """The highest cosine between a summary item and the body's sentences (copydesk.semantic); None without the
+    model."""
+    from copydesk import semantic
+    from copydesk.voice import sentences
+
+    body = [s.text for s in sentences(article) if s.block.index not in summary and s.block.kind == "paragraph"
+            and len(s.text.split()) >= 5][:MEANING_SENTENCES]
+    if not body:
+        return None
+    try:
+        vecs = semantic.embedder().embed([item.text] + body)
+    except semantic.SemanticUnavailable:
+        return None
+    return float(max(vecs[1:] @ vecs[0]))
 
 
 def _headlines(article: Article) -> list[Block]:
