@@ -68,14 +68,38 @@ under load, with a ferry running across the Tarne for pedestrians and cyclists.
 """
 
 
-def test_a_paragraph_from_another_story_blocks(tmp_path):
+def test_a_paragraph_from_another_story_is_found_by_meaning(tmp_path):
+    """The rule finds the pasted paragraph by meaning and, weighing its own evidence (verifier off), blocks it.
+    The shipped verifier shows it ranked with its confidence and why, advisory: REL001 has too few judged findings
+    on real copy for a threshold to prove 0.85 precision across outlets (docs/verifier.md)."""
     write(tmp_path / "bridge.md", STORY)
-    report, proc = check_json("bridge.md", cwd=tmp_path, env=VERIFIER_ON)
+    report, proc = check_json("bridge.md", cwd=tmp_path)  # the tests' default: verifier off
     rel = [f for f in report["files"][0]["findings"] if f["code"] == "REL001"]
     assert [f["line"] for f in rel] == [9]
     assert rel[0]["severity"] == "warning" and not rel[0]["advisory"]
     assert "meaning is far from the rest of the story" in rel[0]["message"]
     assert proc.returncode == 1
+    report, _ = check_json("bridge.md", cwd=tmp_path, env=VERIFIER_ON)
+    rel = [f for f in report["files"][0]["findings"] if f["code"] == "REL001"]
+    assert [f["line"] for f in rel] == [9] and rel[0]["why"]
+    from copydesk import verifier
+
+    threshold = verifier.load().rules["REL001"].threshold
+    assert rel[0]["advisory"] == (rel[0]["confidence"] < threshold)
+    # its meaning is among the evidence the verifier read
+    assert "semantic_rel" in verifier.load().rules["REL001"].model.features
+
+
+def test_an_on_topic_paragraph_in_new_words_is_not_flagged(tmp_path):
+    """Background in words the story has not used, but on its subject: meaning ties it to the story."""
+    text = STORY.replace(
+        "Penguin colonies on the southern ice shelf have shrunk by a third in a decade, marine biologists reported in a\n"
+        "survey of breeding grounds, blaming warmer seas and the loss of krill.",
+        "Steel suspension spans of that era rusted quickly where salt spray reached the anchorages, and many county\n"
+        "crossings built in the sixties needed new cables within fifty years of opening to traffic.")
+    write(tmp_path / "bridge.md", text)
+    report, _ = check_json("bridge.md", cwd=tmp_path)
+    assert not [f for f in report["files"][0]["findings"] if f["code"] == "REL001"]
 
 
 def test_without_the_model_rel001_falls_back_to_word_overlap_advisory_with_one_notice(tmp_path):
