@@ -296,9 +296,12 @@ def _apply_genre_policy(article: Article, cards: list[RuleCard], overrides: dict
     if not relax:
         return cards
     changed = {c.code for c in cards if genres.affected(c, relax)}
-    if changed:
+    # For a rule the verifier weighs, the genre is one piece of its evidence (copydesk.evidence), not an override:
+    # only the rules weighed by their cards are made advisory, and only they are named.
+    carded = sorted(c.code for c in cards if c.code in changed and c.verifier is None)
+    if carded:
         result.notices.append(f"{found.name} copy ({'; '.join(found.evidence)}): "
-                              f"{', '.join(sorted(changed))} are advisory (setting 'genres')")
+                              f"{', '.join(carded)} are advisory (setting 'genres')")
     # Every finding of these rules is shown as advisory info, save those whose evidence holds in any genre.
     return [replace(c, genre_relaxed=True) if c.code in changed else c for c in cards]
 

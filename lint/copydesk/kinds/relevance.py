@@ -140,16 +140,8 @@ def _years_evidence(far: list[int], story_year: int) -> str:
             f"{abs(far[0] - story_year)} years from the story's ({story_year})")
 
 
-def _lexical_case(prof: Profile, item: tuple[int, BlockProfile, float], limit: float, opts: dict) -> bool:
-    """A first, cheap reading of the word evidence: unconnected words and a name or date the story lacks."""
-    i, bp, cohesion = item
-    if cohesion >= max(limit, 0.5):
-        return False
-    shared, new = shared_names(prof, bp)
-    return bool(new or _far_years(prof, bp, opts["year_gap"])) and not shared
-
-
 CONTINUATION_DISCOUNT = 0.25
+CONTEXT_BLOCKS = 8  # other blocks whose meaning stands for the rest of the story
 _CONTINUES = re.compile(r"^\s*(?:[\"“‘']|(?:He|She|They|His|Her|Their)\b)")
 
 
@@ -205,20 +197,25 @@ def off_topic_block(article: Article, card) -> Iterator[Finding]:
     limit = min(opts["cohesion"], opts["relative"] * typical)
     heads = {id(b) for b in _headlines(article)}
     headline_lemmas = {w for hp in prof.blocks if id(hp.block) in heads for w in hp.lemma_set if w not in GENERIC}
-    # Meaning: embedded only when some block is a lexical candidate (about one article in six), so most articles
-    # cost nothing here: a block sharing few words with the story, or one the word evidence below would flag.
-    targets = [k for k, (i, bp, c) in enumerate(judged) if c < max(opts["semantic_cohesion"], limit)]
+    # Meaning: embedded only when some block shares few words with the story (about one article in six), so most
+    # articles cost nothing here. The rest of the story is read from at most CONTEXT_BLOCKS of its other judged
+    # blocks, evenly spaced: the mean of their meanings, at a bounded cost however long the article.
+    targets = [k for k, (i, bp, c) in enumerate(judged) if c < opts["semantic_cohesion"]]
     meaning: dict[int, float] | None = None
-    if opts["semantic"] and any(judged[k][2] < opts["semantic_cohesion"] or _lexical_case(prof, judged[k], limit, opts)
-                                for k in targets):
+    failed = False
+    if opts["semantic"] and targets:
         from copydesk import semantic
 
+        others = [k for k in range(len(judged)) if k not in set(targets)]
+        step = max(1, -(-len(others) // CONTEXT_BLOCKS))
+        chosen = sorted(set(targets) | set(others[::step]))
         try:
-            sims = semantic.relatedness([bp.block.text for _, bp, _ in judged], targets)
-            meaning = {judged[k][1].block.index: v for k, v in sims.items()}
+            sims = semantic.relatedness([judged[k][1].block.text for k in chosen],
+                                        [chosen.index(k) for k in targets])
+            meaning = {judged[chosen[j]][1].block.index: v for j, v in sims.items()}
             article.cache["semantic_relatedness"] = meaning
         except semantic.SemanticUnavailable:
-            meaning = None
+            failed = True
     outliers: list[tuple[BlockProfile, str, float]] = []
     for i, bp, cohesion in judged:
         sim = meaning.get(bp.block.index) if meaning is not None else None
@@ -278,9 +275,10 @@ def off_topic_block(article: Article, card) -> Iterator[Finding]:
             # paragraph, naming nobody the story lacks, carries on with someone the story already has, whatever
             # new words it brings. A quotation whose speaker is new to the story ("..., said Akin") does not.
             confidence -= CONTINUATION_DISCOUNT
-        if sim is not None:
-            # Meaning neither ties it to the story nor sets it apart: new words alone misjudge too often (a new
-            # speaker, background, a round-up's other item), so it is shown, not blocking.
+        if opts["semantic"] and not failed:
+            # Meaning does not set it apart (or was not needed to: its words are not that far from the story's).
+            # New words alone misjudge too often (a new speaker, background, a round-up's other item): shown, not
+            # blocking.
             confidence = min(confidence, 0.55)
         outliers.append((bp, "; ".join(parts), confidence))
     if len(outliers) > opts["max_outliers"]:
@@ -299,7 +297,7 @@ def off_topic_block(article: Article, card) -> Iterator[Finding]:
                          block_kind="list item" if bp.block.kind == "list_item" else "paragraph")
         # Word overlap alone misjudges on-topic paragraphs in new words: without the meaning model the finding is
         # shown, never blocking (copydesk.semantic says so once per run).
-        f.advisory_only = meaning is None and opts["semantic"]
+        f.advisory_only = failed
         yield f
 
 
