@@ -152,6 +152,14 @@ def wilson_low(right: float, n: float, z: float = Z) -> float:
     return (centre - spread) / den
 
 
+def wilson_high(right: float, n: float, z: float = Z) -> float:
+    if n <= 0:
+        return 1.0
+    p = right / n
+    den = 1 + z * z / n
+    return (p + z * z / (2 * n) + z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / den
+
+
 def choose_threshold(scored: list[tuple[float, int, float]], target: float = TARGET) -> float:
     """The lowest threshold at which the lower bound of the judged precision of the findings at or above it
     reaches target (a threshold fitted to a noisy estimate would not hold on other outlets), keeping at least
@@ -266,6 +274,21 @@ def train(rows: list[dict], target: float = TARGET):
                 figures[code]["mode"] = "verifier"
                 model["rules"][code] = {"category": cat, "threshold": figures[code]["threshold"],
                                         "verdicts": len(idx)}
+    # A rule the model does not cover whose blocking findings were judged, and shown below the target (the upper
+    # bound of their precision under it), never blocks: it keeps its own confidence, shown as advice.
+    for code in sorted({r["code"] for r in rows} - set(model["rules"])):
+        gate = [r for r in rows if r["code"] == code and r["blocks0"]]
+        right = sum(r["w"] for r in gate if r["y"])
+        total = sum(r["w"] for r in gate)
+        if len(gate) >= MIN_KEPT and wilson_high(right, total) < target:
+            cat = gate[0]["category"]
+            model["rules"][code] = {"category": cat, "threshold": NO_GATE, "mode": "advisory", "verdicts": len(gate)}
+            figures.setdefault(code, {"category": cat, "verdicts": len(gate), "right": sum(r["y"] for r in gate),
+                                      "wrong": len(gate) - sum(r["y"] for r in gate), "auc_strength": None,
+                                      "auc_verifier_cv": None, "threshold": NO_GATE, "cv_gate_precision": None,
+                                      "cv_gate_right_share": None, "cv_gate_blocking": 0,
+                                      "landed_gate_precision": _r(right / total), "landed_gate_blocking": round(total, 1)})
+            figures[code]["mode"] = "advisory"
     by_fold: dict[str, dict] = {}
     editorial = ("neutrality", "sourcing", "relevance")
     for k in sorted({row[0] for row in cv_rows}) + [f"{k} (neutrality, sourcing, relevance)"

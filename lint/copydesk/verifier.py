@@ -109,8 +109,9 @@ def parse(data: Any, where: str) -> Verifier:
     cats = {name: _category(c, f"{where}: {name}") for name, c in (data.get("categories") or {}).items()}
     key = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
     rules: dict[str, RuleModel] = {}
+    empty = CategoryModel((), (), (), (), 0.0, ())
     for code, r in (data.get("rules") or {}).items():
-        if not isinstance(r, dict) or r.get("category") not in cats:
+        if not isinstance(r, dict) or (r.get("category") not in cats and r.get("mode") != "advisory"):
             raise VerifierError(f"{where}: rule {code} names no category model")
         threshold = r.get("threshold")
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= NO_GATE:
@@ -118,7 +119,8 @@ def parse(data: Any, where: str) -> Verifier:
         mode = r.get("mode", "verifier")
         if mode not in ("verifier", "advisory"):
             raise VerifierError(f"{where}: rule {code} has an unknown mode {mode!r}")
-        rules[str(code)] = RuleModel(str(code), r["category"], float(threshold), cats[r["category"]], key, mode)
+        rules[str(code)] = RuleModel(str(code), str(r.get("category")), float(threshold),
+                                     cats.get(r.get("category"), empty), key, mode)
     return Verifier(where, str(data.get("version", "")), rules, data)
 
 
