@@ -36,6 +36,7 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "lint"))
 
 from copydesk.evidence import FEATURES_VERSION  # noqa: E402
+from copydesk.calibrate import wilson  # noqa: E402
 from copydesk.verifier import FORMAT, NO_GATE, auc, fit_logistic  # noqa: E402
 
 DATA = HERE / "data"
@@ -142,31 +143,13 @@ def precision(scored: list[tuple[float, int, float]], t: float) -> tuple[float, 
     return (right / (right + wrong) if right + wrong else float("nan")), right, wrong
 
 
-def wilson_low(right: float, n: float, z: float = Z) -> float:
-    if n <= 0:
-        return 0.0
-    p = right / n
-    den = 1 + z * z / n
-    centre = p + z * z / (2 * n)
-    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (centre - spread) / den
-
-
-def wilson_high(right: float, n: float, z: float = Z) -> float:
-    if n <= 0:
-        return 1.0
-    p = right / n
-    den = 1 + z * z / n
-    return (p + z * z / (2 * n) + z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / den
-
-
 def choose_threshold(scored: list[tuple[float, int, float]], target: float = TARGET) -> float:
     """The lowest threshold at which the lower bound of the judged precision of the findings at or above it
     reaches target (a threshold fitted to a noisy estimate would not hold on other outlets), keeping at least
     MIN_KEPT right ones; NO_GATE when none does."""
     for t in sorted({round(p, 4) for p, _, _ in scored}):
         _, right, wrong = precision(scored, t)
-        if right >= MIN_KEPT and wilson_low(right, right + wrong) >= target:
+        if right >= MIN_KEPT and wilson(right, right + wrong, Z)[0] >= target:
             return t
     return NO_GATE
 
@@ -280,7 +263,7 @@ def train(rows: list[dict], target: float = TARGET):
         gate = [r for r in rows if r["code"] == code and r["blocks0"]]
         right = sum(r["w"] for r in gate if r["y"])
         total = sum(r["w"] for r in gate)
-        if len(gate) >= MIN_KEPT and wilson_high(right, total) < target:
+        if len(gate) >= MIN_KEPT and wilson(right, total, Z)[1] < target:
             cat = gate[0]["category"]
             model["rules"][code] = {"category": cat, "threshold": NO_GATE, "mode": "advisory", "verdicts": len(gate)}
             figures.setdefault(code, {"category": cat, "verdicts": len(gate), "right": sum(r["y"] for r in gate),
