@@ -62,18 +62,6 @@ def test_the_shipped_model_is_what_the_training_script_makes():
     assert set(v.rules) == set(shipped["rules"]) and v.rules
 
 
-def test_scoring_costs_microseconds():
-    import time
-
-    rm = verifier.load().rules["SRC001"]
-    values = {n: 0.3 for n in rm.model.features}
-    start = time.perf_counter()
-    for _ in range(2000):
-        rm.score(values)
-    # generous: a few dozen multiplications each; this guards against an accidental slow path, not a benchmark
-    assert (time.perf_counter() - start) / 2000 < 0.002
-
-
 DRAFT = """# Harbour tolls to rise in March
 
 The Port Aldren harbour board will raise mooring tolls by a tenth in March, its chair Ines Varga said on Monday.
