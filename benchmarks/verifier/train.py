@@ -297,7 +297,6 @@ def _r(v):
 
 def evaluate(model: dict, rows: list[dict]) -> dict:
     """Gate precision and AUC of a trained model on rows it never saw (the frozen sources), by rule."""
-    sys.path.insert(0, str(ROOT / "lint"))
     from copydesk.verifier import parse
 
     v = parse(model, "model")

@@ -205,7 +205,6 @@ def run_notices(cards, verbose: bool = False) -> list[str]:
     off = languagetool_off_notice(cards)
     if verbose and off:
         notices.append(off)
-    for name in ("copydesk.languagetool", "copydesk.semantic"):
-        if name in sys.modules:
-            notices += sys.modules[name].run_notices()
-    return notices
+    from copydesk.run import engine_notices
+
+    return notices + engine_notices()

@@ -124,14 +124,11 @@ def lint_article(article: Article, cards: list[RuleCard], registry: Registry, mo
         from copydesk import evidence
 
         evidence.annotate(article, raw, None if every else verified)
+    from copydesk.verifier import verify
+
     corroborate([(c, found) for c, found in raw if c.verifier is None])
     for card, found in raw:
-        if card.verifier is not None:
-            from copydesk.verifier import verify
-
-            findings.extend(verify(card, found))
-        else:
-            findings.extend(weigh(card, found))
+        findings.extend(verify(card, found) if card.verifier is not None else weigh(card, found))
     # Merge before suppressing, so silencing a defect silences it whole, not just one rule's view of it.
     findings.sort(key=Finding.sort_key)
     findings = _one_finding_per_defect(findings, {c.code for c in cards if c.kind_impl.covers})

@@ -21,6 +21,8 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, Iterable
 
 from copydesk.document import Article, Block
+from copydesk.genre import outside_quotes
+from copydesk.voice import is_title_case
 
 if TYPE_CHECKING:
     from copydesk.finding import Finding
@@ -45,14 +47,7 @@ def _log(n: float) -> float:
 
 
 def _outside_quotes(block: Block) -> str:
-    if not block.quotes:
-        return block.text
-    out, at = [], 0
-    for q0, q1 in sorted(block.quotes):
-        out.append(block.text[at:q0])
-        at = max(at, q1)
-    out.append(block.text[at:])
-    return " ".join(out)
+    return outside_quotes(block.text, block.quotes)
 
 
 class ArticleEvidence:
@@ -328,7 +323,7 @@ class ArticleEvidence:
             "orgs_block": _log(facts["orgs"]),
             "persons_near": _log(self.persons_near(index)),
             "block_words": _log(facts["words"]),
-            "title_case": float(_title_case(b.text)),
+            "title_case": float(is_title_case(b.text)),
             "repeated_shape": _log(self.shape_count.get(index, 1) - 1),
             "position": pos / max(1, len(self.body) - 1) if pos is not None else 0.0,
             "first_block": float(pos == 0),
@@ -394,11 +389,6 @@ _VOICE = re.compile(r"\b(?:I|me|my|we|our|us|you|your)\b|[!?]")
 
 def _voice(text: str) -> bool:
     return bool(_VOICE.search(text))
-
-
-def _title_case(text: str) -> bool:
-    longer = [w for w in _WORD.findall(text) if len(w) > 3]
-    return len(longer) >= 3 and sum(w[0].isupper() for w in longer) / len(longer) >= 0.7
 
 
 def annotate(article: Article, raw: list[tuple["RuleCard", list["Finding"]]], wanted: set[str] | None = None) -> None:
@@ -479,6 +469,3 @@ FEATURE_DOCS = {
     "semantic_known": "the meaning model ran",
 }
 
-
-def feature_names(values: dict[str, Any]) -> list[str]:
-    return sorted(values)

@@ -54,8 +54,7 @@ def cmd_explain_finding(args) -> int:
                 "severity": f.severity, "advisory": f.advisory, "confidence": round(f.confidence, 3),
                 "flagged": f.excerpt, "message": f.message}
         if rm is not None and f.features is not None:
-            p, _ = rm.score(f.features)
-            z, parts = rm.model.logit(f.code, f.features)
+            _, parts = rm.model.logit(f.code, f.features)
             parts.sort(key=lambda t: -abs(t[2]))
             item["verifier"] = {
                 "model": rm.key, "threshold": rm.threshold if rm.threshold <= 1 else None,

@@ -206,13 +206,14 @@ class BlockSignals(NamedTuple):
 
 @lru_cache(maxsize=4096)  # a pure function of the block: a warm re-check reads only the blocks that changed
 def _signals(text: str, quotes: tuple[tuple[int, int], ...]) -> BlockSignals:
-    own = _outside_quotes(text, list(quotes))
+    own = outside_quotes(text, list(quotes))
     return BlockSignals(bool(_FIRST_PERSON.search(own)), bool(_SECOND_PERSON.search(own)),
                         bool(_PRICE.search(text)), bool(_SHOP.search(text)),
                         tuple(name for name, rx in _VOICE_MARKS if rx.search(own)))
 
 
-def _outside_quotes(text: str, quotes: list[tuple[int, int]]) -> str:
+def outside_quotes(text: str, quotes: list[tuple[int, int]]) -> str:
+    """The text with its quotations left out: the writer's own words."""
     if not quotes:
         return text
     out, at = [], 0
