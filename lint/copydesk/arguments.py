@@ -116,9 +116,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         baseline.add_argument(flag, **kwargs)
     _add_run_options(baseline)
 
-    serve = add("serve", help="an HTTP JSON service for a CMS, with warm worker processes",
-                           description="Serve POST /v1/check, GET /v1/rules, GET /v1/rules/{code}, GET /healthz and "
-                                       "GET /openapi.json (docs/serve.md). Needs copydesk[serve].")
+    serve = add("serve", help="an HTTP JSON service for a CMS, and the desk: a page where editors check drafts",
+                           description="Serve the desk at / (docs/desk.md), its embed at /v1/desk.js, POST /v1/check, "
+                                       "GET /v1/rules, GET /v1/rules/{code}, GET /healthz and GET /openapi.json "
+                                       "(docs/serve.md). Needs copydesk[serve].")
     serve.add_argument("--config", metavar="FILE", help="the config file for every request (default: built-in defaults)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; any other needs a token)")
     serve.add_argument("--port", type=_port, default=8750, help="port (default 8750; 0 picks a free one)")
@@ -134,6 +135,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     serve.add_argument("--token-file", metavar="FILE",
                        help="file holding the bearer token (else $COPYDESK_SERVE_TOKEN); required beyond loopback")
     serve.add_argument("--preview", action="store_true", help="include preview rules in broad selections")
+    serve.add_argument("--profile", action="append", default=[], metavar="NAME=FILE",
+                       help="another config a request (the desk's picker) may choose by name; repeatable")
+    serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                       help="a CMS origin (https://cms.example.org) whose pages may call the API, with the token; "
+                            "repeatable, added to the config's desk-origins")
+    serve.add_argument("--verdicts", metavar="FILE",
+                       help="where the desk records verdicts (default: the config's verdicts file)")
 
     lsp = add("lsp", help="a language server over stdio for editors (Neovim, Helix, VS Code)",
                          description="Speak the Language Server Protocol on stdin/stdout: diagnostics, code actions "

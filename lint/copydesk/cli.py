@@ -4,6 +4,7 @@ process or in the daemon (copydesk daemon start), through engine.lint_article() 
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 from copydesk.check_command import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, check_files, cmd_check,
@@ -172,9 +173,27 @@ def cmd_serve(args) -> int:
             found = False
         if not found:
             raise ModelError(f"cannot load spaCy model {model!r}: no such package or folder")
+    from copydesk.service.desk import normalise_origin
+
+    profiles: dict[str, str] = {}
+    for item in args.profile:
+        name, _, path = item.partition("=")
+        if not re.fullmatch(r"[A-Za-z0-9][\w.-]{0,39}", name) or not path or name == "default":
+            raise UsageError(f"--profile {item!r}: give NAME=FILE, a short name (not 'default') and a config file")
+        Linter(path, preview=args.preview, warm=False)  # a bad profile config: one line, exit 2, now
+        profiles[name] = path
+    try:
+        origins = tuple(dict.fromkeys([*linter.settings_for("draft.md").desk_origins,
+                                       *(normalise_origin(o) for o in args.allow_origin)]))
+    except ValueError as exc:
+        raise UsageError(f"--allow-origin: {exc}") from None
+    if origins and not token:
+        raise UsageError("cross-origin use (--allow-origin, desk-origins) needs a token: pages on another origin "
+                         "call the service with it ($COPYDESK_SERVE_TOKEN or --token-file)")
     settings = ServeSettings(config=args.config, host=args.host, port=args.port, workers=args.workers,
                              max_body_bytes=args.max_body_bytes, timeout=args.timeout, max_queue=args.max_queue,
-                             body_timeout=args.body_timeout, token=token, preview=args.preview)
+                             body_timeout=args.body_timeout, token=token, preview=args.preview, profiles=profiles,
+                             allow_origins=origins, verdicts=args.verdicts)
     try:
         return serve(settings)
     except OSError as exc:

@@ -19,7 +19,7 @@ FAIL_LEVELS = ("error", "warning", "info", "never")
 DEFAULT_MAX_BYTES = 5_000_000  # five times the largest saved news page we have seen
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "rules", "fail-on", "model", "preview", "exclude",
         "max-file-bytes", "max-nlp-chars", "max-nlp-tokens", "max-words", "extend-rules", "opinion", "opinion-files", "genres", "language", "rule-timeout",
-        "advisory-below", "min-confidence", "docs-url", "styles", "verdicts", "verifier"}
+        "advisory-below", "min-confidence", "docs-url", "styles", "verdicts", "verifier", "desk-origins"}
 OPINION_POLICIES = ("off", "info", "on")
 
 
@@ -55,6 +55,7 @@ class Settings:
     min_confidence: dict[str, float] = field(default_factory=dict)
     docs_url: str | None = None  # where the newsroom publishes docs/rules (editor links); else the checkout's
     verdicts: str | None = None  # the verdicts file, relative to the config's folder (docs/calibrate.md)
+    desk_origins: list[str] = field(default_factory=list)  # CMS origins allowed to call `copydesk serve` (docs/desk.md)
     # The finding verifier (docs/verifier.md): "builtin" (the shipped model), "off" (each rule's card weighs its
     # own findings), or the path of a newsroom's model written by `copydesk calibrate --refit`.
     # COPYDESK_VERIFIER sets the default where the config does not (a CI job comparing the rules' own weighing).
@@ -140,6 +141,13 @@ def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(f"{at} must be the path of the verdicts file (relative to this config file)")
             s.verdicts = value
+        elif key == "desk-origins":
+            from copydesk.service.desk import normalise_origin
+
+            try:
+                s.desk_origins = [normalise_origin(o) for o in _strings(value, at)]
+            except ValueError as exc:
+                raise ConfigError(f"{at}: {exc}") from None
         elif key == "verifier":
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(f"{at} must be \"builtin\", \"off\" or the path of a model file from "

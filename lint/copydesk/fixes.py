@@ -70,6 +70,16 @@ def replaced_text(text: str, findings) -> tuple[str, int]:
     return text, len(kept)
 
 
+def fixed_draft(text: str, findings) -> tuple[str, int]:
+    """The text with the safe fixes of these findings applied, exactly as `--fix` applies a file's: the
+    one-to-one replacements first, then the line deletions; and how many were applied. Give every finding of a
+    check for `--fix`'s result, or one for a single fix (the desk's "apply fix")."""
+    findings = list(findings)
+    swapped, replaced = replaced_text(text, findings)
+    new_text, applied = fixed_text(swapped, [f.fix for f in findings if f.fix])
+    return new_text, applied + replaced
+
+
 def _decode_exactly(data: bytes) -> tuple[str, bytes]:
     """UTF-8 text and its BOM, only if it encodes back to the same bytes: anything else is not rewritten."""
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
@@ -121,9 +131,7 @@ def apply_fixes(results, write: bool, out: IO[str] | None = None) -> dict[str, i
         try:
             data = Path(r.path).read_bytes()
             text, bom = _decode_exactly(data)
-            swapped, replaced = replaced_text(text, r.findings)
-            new_text, applied = fixed_text(swapped, ranges)
-            applied += replaced
+            new_text, applied = fixed_draft(text, r.findings)
             if not applied or new_text == text:
                 continue
             if not write:

@@ -13,7 +13,8 @@ from types import SimpleNamespace
 from typing import IO, Any
 
 from copydesk.check_command import EXIT_ERROR, EXIT_OK, UsageError, check_files, split_codes
-from copydesk.verdicts import VERDICTS, Verdict, VerdictsError, append_verdicts, latest, read_verdicts, verdicts_file
+from copydesk.verdicts import (VERDICTS, Verdict, VerdictsError, append_verdicts, latest, read_verdicts, verdict_for,
+                               verdicts_file)
 
 CSV_COLUMNS = ("fingerprint", "path", "line", "code", "rule", "severity", "confidence", "flagged", "message",
                "sentence", "paragraph", "why", "verdict", "reason")
@@ -33,9 +34,7 @@ class Item:
     paragraph: str
 
     def verdict(self, verdict: str, reason: str | None = None) -> Verdict:
-        f = self.finding
-        return Verdict(self.fingerprint, f.code, verdict, reason or None, round(f.confidence, 3), f.severity,
-                       self.path)
+        return verdict_for(self.finding, self.fingerprint, self.path, verdict, reason)
 
 
 def _check_args(args) -> SimpleNamespace:

@@ -63,6 +63,26 @@ class Directive:
                                                     "reason": reason}))
 
 
+def silence_directive(line_text: str, code: str) -> str:
+    """The line that silences `code` on the line below it: `<!-- copydesk: disable-next-line CODE -->`, indented
+    as that line is, so it stays inside the same list item or quote. An HTML comment is the directive's syntax
+    in Markdown, HTML and plain text alike; the readers leave it out of the article."""
+    indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
+    return f"{indent}<!-- copydesk: disable-next-line {code} -->"
+
+
+def silenced_text(text: str, line: int, code: str) -> str:
+    """The text with the directive silencing `code` on `line` (1-based) inserted above it, in the line breaks
+    the text already uses (the language server's "Silence here" and the desk's make the same edit)."""
+    lines = text.splitlines(keepends=True)
+    if not 1 <= line <= max(1, len(lines)):
+        raise ValueError(f"line {line} is not in the text ({len(lines)} lines)")
+    target = lines[line - 1] if lines else ""
+    newline = next((end for end in ("\r\n", "\n", "\r") if lines and lines[0].endswith(end)), "\n")
+    lines.insert(line - 1, silence_directive(target, code) + newline)
+    return "".join(lines)
+
+
 def parse_directives(article: Article, registry, selected_codes: set[str]) -> list[Directive]:
     """Find every `copydesk:` comment in the source and work out the lines each one covers."""
     src = article.source

@@ -32,6 +32,15 @@ class Verdict:
         return {k: v for k, v in asdict(self).items() if v is not None and v != ""}
 
 
+def verdict_for(finding, fingerprint: str, path: str, verdict: str, reason: str | None = None) -> Verdict:
+    """The verdict an editor gives a finding, as every caller records it (`copydesk review`, the desk): the
+    finding's code, its confidence to three places, its severity, and the file as its fingerprint names it."""
+    if verdict not in VERDICTS:
+        raise VerdictsError(f"verdict must be one of {', '.join(VERDICTS)} (got {verdict!r})")
+    reason = (reason or "").strip()[:REASON_CHARS] or None
+    return Verdict(fingerprint, finding.code, verdict, reason, round(finding.confidence, 3), finding.severity, path)
+
+
 def parse_verdict(data: object, where: str) -> Verdict:
     """One verdict from its JSON object; VerdictsError saying where and what is wrong."""
     if not isinstance(data, dict):

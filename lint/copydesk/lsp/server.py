@@ -240,11 +240,11 @@ def _stamps(known: dict[str, float | None]) -> dict[str, float | None]:
 
 def silence_edit(lines: list[str], f) -> types.TextEdit:
     """Insert `<!-- copydesk: disable-next-line CODE -->` on its own line above the finding, indented as it."""
+    from copydesk.suppress import silence_directive
+
     target = lines[f.line - 1] if f.line - 1 < len(lines) else ""
-    indent = target[: len(target) - len(target.lstrip(" \t"))]
     start = types.Position(line=f.line - 1, character=0)
-    return types.TextEdit(range=types.Range(start=start, end=start),
-                          new_text=f"{indent}<!-- copydesk: disable-next-line {f.code} -->\n")
+    return types.TextEdit(range=types.Range(start=start, end=start), new_text=silence_directive(target, f.code) + "\n")
 
 
 def fix_edit(lines: list[str], f) -> types.TextEdit | None:

@@ -184,8 +184,11 @@ def _highlighted(text: str, spans: list[tuple[int, int, str, str]]) -> str:
     return "".join(out)
 
 
-def _file_section(n: int, r) -> str:
-    text = _source_text(r.path) if not r.path.startswith("<") else None
+def _file_section(n: int, r, sources: dict[str, str] | None = None) -> str:
+    if sources and r.path in sources:
+        text = sources[r.path]
+    else:
+        text = _source_text(r.path) if not r.path.startswith("<") else None
     parts = [f'<section class="file" id="file-{n}"><h2>{escape(r.path)}<span class="score">'
              f'{"score " + str(r.score) + "/100 · " if r.score is not None else ""}{r.words:,} words · '
              f'{len(r.findings)} finding(s)</span></h2>']
@@ -218,7 +221,8 @@ def _file_section(n: int, r) -> str:
     return "".join(parts)
 
 
-def render(results, summary, out: IO[str], **_options) -> None:
+def render(results, summary, out: IO[str], sources: dict[str, str] | None = None, **_options) -> None:
+    """The report page; `sources` gives a draft's text by path where it is not a file to read again (the desk)."""
     categories = sorted({f.category for r in results for f in r.findings})
     by_cat = Counter(f.category for r in results for f in r.findings)
     filters = "".join(f'<label><input type="checkbox" class="filter" value="cat:{escape(c)}" checked> '
@@ -241,6 +245,6 @@ def render(results, summary, out: IO[str], **_options) -> None:
     filters += ('<button type="button" id="download-verdicts" disabled title="the findings marked right or wrong, '
                 'as a verdicts file for copydesk calibrate">Download verdicts (0)</button>')
     notes = "".join(f'<p class="notice">note: {escape(n)}</p>' for n in summary.notices)
-    body = "".join(_file_section(n, r) for n, r in enumerate(results))
+    body = "".join(_file_section(n, r, sources) for n, r in enumerate(results))
     out.write(head + header + f'<nav class="filters">{filters}</nav>' + notes + body +
               f"<script>{SCRIPT}</script></body></html>\n")

@@ -15,14 +15,17 @@ import json
 import os
 import signal
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from copydesk.version import __version__
 from copydesk.service.pool import Busy, PoolError, WorkerPool
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
-REQUEST_FIELDS = {"text", "path", "format", "select", "ignore", "fail_on"}
+REQUEST_FIELDS = {"text", "path", "format", "select", "ignore", "fail_on", "profile"}
+# What the desk's actions add to a check request: which finding, and for a verdict, the verdict and its reason.
+ACTION_FIELDS = {"fix": {"fingerprint", "all"}, "silence": {"fingerprint"}, "verdict": {"fingerprint", "verdict", "reason"},
+                 "html": set()}
 FAIL_ON = ("error", "warning", "info", "never")
 MAX_PATH_CHARS = 1_000
 MAX_RULE_ITEMS = 200
@@ -43,6 +46,9 @@ class ServeSettings:
     token: str | None = None  # required (Bearer) when set; must be set to bind beyond loopback
     preview: bool = False
     retry_after: int = 1  # seconds, sent with 503
+    profiles: dict[str, str] = field(default_factory=dict)  # named config files a request may pick (the desk's picker)
+    allow_origins: tuple[str, ...] = ()  # other origins (a CMS) whose pages may call the API, with the token
+    verdicts: str | None = None  # the desk's verdicts file; None: the config's, as `copydesk review` finds it
 
 
 class ClientError(Exception):
@@ -112,8 +118,9 @@ async def _drain(request, most: int, seconds: float) -> None:
         pass
 
 
-def parse_job(body: bytes) -> dict[str, Any]:
-    """The check request, validated: {"text", "path"?, "format"?, "select"?, "ignore"?, "fail_on"?}."""
+def parse_job(body: bytes, action: str = "check", profiles=("default",)) -> dict[str, Any]:
+    """The check request, validated: {"text", "path"?, "format"?, "select"?, "ignore"?, "fail_on"?, "profile"?},
+    with an action's own fields (ACTION_FIELDS)."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -126,7 +133,7 @@ def parse_job(body: bytes) -> dict[str, Any]:
         raise ClientError(400, "invalid_json", f"the body is not JSON: {str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict):
         raise ClientError(400, "invalid_request", "the body must be a JSON object with a \"text\" field")
-    unknown = set(data) - REQUEST_FIELDS
+    unknown = set(data) - REQUEST_FIELDS - ACTION_FIELDS.get(action, set())
     if unknown:
         raise ClientError(400, "invalid_request", f"unknown field(s): {', '.join(sorted(unknown)[:5])}; "
                                                   f"known: {', '.join(sorted(REQUEST_FIELDS))}")
@@ -154,7 +161,32 @@ def parse_job(body: bytes) -> dict[str, Any]:
     if fail_on is not None and fail_on not in FAIL_ON:
         raise ClientError(400, "invalid_request", f"\"fail_on\" must be one of {', '.join(FAIL_ON)}")
     job["fail_on"] = fail_on
+    profile = data.get("profile") or "default"
+    if profile not in profiles:
+        raise ClientError(400, "invalid_request", f"unknown profile {str(profile)[:100]!r}; this server offers "
+                                                  f"{', '.join(profiles)}")
+    job["profile"] = profile
+    job["action"] = action
+    if action == "fix" and data.get("all") is True:
+        job["action"] = "fix_all"
+    elif action in ("fix", "silence", "verdict"):
+        fingerprint = data.get("fingerprint")
+        if not isinstance(fingerprint, str) or not fingerprint or len(fingerprint) > 64:
+            raise ClientError(400, "invalid_request", "\"fingerprint\" is required: the finding's, from the report")
+        job["fingerprint"] = fingerprint
+    if action == "verdict":
+        if data.get("verdict") not in ("right", "wrong", "unsure"):
+            raise ClientError(400, "invalid_request", "\"verdict\" must be right, wrong or unsure")
+        reason = data.get("reason")
+        if reason is not None and not isinstance(reason, str):
+            raise ClientError(400, "invalid_request", "\"reason\" must be a string")
+        job["verdict"], job["reason"] = data["verdict"], reason
     return job
+
+
+def open_path(path: str) -> bool:
+    """The paths that need no token: the desk page and its static files (no data in them), and /healthz."""
+    return path in ("/", "/desk", "/healthz", "/v1/desk.js") or path.startswith("/desk/assets/")
 
 
 def build_app(settings: ServeSettings, pool: WorkerPool | None = None):
@@ -168,15 +200,26 @@ def build_app(settings: ServeSettings, pool: WorkerPool | None = None):
 
     from copydesk import api
     from copydesk.explain import explain_text
+    from copydesk.service.desk import PAGE_CSP, SECURITY_HEADERS, OriginPolicy, asset
     from copydesk.service.openapi import openapi
+    from copydesk.verdicts import VerdictsError, append_verdicts, parse_verdict, verdicts_file
 
-    pool = pool or WorkerPool(settings.workers, settings.config, settings.preview, settings.max_queue)
+    pool = pool or WorkerPool(settings.workers, settings.config, settings.preview, settings.max_queue,
+                              profiles=settings.profiles)
     linter = api.Linter(settings.config if settings.config else False, preview=settings.preview, warm=False)
     registry = linter.checker.ruleset_for(linter.settings_for("draft.md")).registry
+    profile_names = ("default", *settings.profiles)
+    fail_levels = {"default": linter.settings_for("draft.md").fail_on}
+    registries = {"default": registry}
+    for name, config in settings.profiles.items():
+        other = api.Linter(config, preview=settings.preview, warm=False)
+        fail_levels[name] = other.settings_for("draft.md").fail_on
+        registries[name] = other.checker.ruleset_for(other.settings_for("draft.md")).registry
+    verdicts_target = verdicts_file(linter.settings_for("draft.md"), settings.verdicts)
 
-    async def check(request):
+    async def run(request, action: str) -> dict[str, Any]:
         body = await read_body(request, settings.max_body_bytes, settings.body_timeout)
-        job = parse_job(body)
+        job = parse_job(body, action, profile_names)
         try:
             report = await pool.check(job, settings.timeout)
         except Busy as exc:
@@ -185,16 +228,69 @@ def build_app(settings: ServeSettings, pool: WorkerPool | None = None):
             raise ClientError(exc.status, exc.code, str(exc)) from None
         if "_client_error" in report:
             raise ClientError(400, "invalid_request", report["_client_error"])
-        return JSONResponse(report)
+        if "_refused" in report:
+            raise ClientError(*report["_refused"])
+        return report
+
+    async def check(request):
+        return JSONResponse(await run(request, "check"))
+
+    async def fix(request):
+        return JSONResponse(await run(request, "fix"))
+
+    async def silence(request):
+        return JSONResponse(await run(request, "silence"))
+
+    async def verdict(request):
+        answer = await run(request, "verdict")
+        record = parse_verdict(answer["verdict"], "verdict")
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, append_verdicts, verdicts_target, [record])
+        except VerdictsError as exc:
+            print(f"copydesk serve: {exc}", file=sys.stderr, flush=True)
+            raise ClientError(500, "verdicts_unwritable", "the server cannot write its verdicts file "
+                                                          "(said on the server's stderr)") from None
+        return JSONResponse({"recorded": record.to_json(), "file": verdicts_target.name})
+
+    async def report_html(request):
+        from starlette.responses import HTMLResponse
+
+        answer = await run(request, "html")
+        return HTMLResponse(answer["html"], headers={**SECURITY_HEADERS,
+                                                     "Content-Disposition": 'attachment; filename="copydesk-report.html"'})
+
+    async def desk_config(request):
+        return JSONResponse({"version": 1, "tool": __version__, "profiles": [
+            {"name": n, "fail_on": fail_levels[n]} for n in profile_names],
+            "max_body_bytes": settings.max_body_bytes, "timeout": settings.timeout,
+            "token_required": bool(settings.token)})
+
+    def static(name: str, csp: str | None = None):
+        async def handler(request):
+            from starlette.responses import Response
+
+            found = asset(name if name else request.path_params["name"])
+            if found is None:
+                raise ClientError(404, "not_found", f"no such desk file: {request.url.path[:200]}")
+            data, kind = found
+            headers = dict(SECURITY_HEADERS)
+            if csp:
+                headers["Content-Security-Policy"] = csp
+            return Response(data, media_type=kind.split(";")[0], headers=headers)
+        return handler
 
     async def rules(request):
         return JSONResponse({"version": 1, "rules": api.rules(registry)})
 
     async def rule(request):
-        card = registry.lookup(request.path_params["code"])
+        # A profile's house style may add rules: look the code up where the desk's profile finds it.
+        card = registries.get(request.query_params.get("profile") or "default", registry).lookup(
+            request.path_params["code"])
         if card is None:
             raise ClientError(404, "unknown_rule", f"unknown rule {request.path_params['code'][:100]!r}")
-        return JSONResponse({**api.rule_json(card), "why": card.why, "explanation": explain_text(card)})
+        return JSONResponse({**api.rule_json(card), "why": card.why, "explanation": explain_text(card),
+                             "examples": {"flagged": [ex["text"] for ex in card.examples["fail"]],
+                                          "not_flagged": [ex["text"] for ex in card.examples["pass"]]}})
 
     async def healthz(request):
         pids = pool.pids()
@@ -227,7 +323,7 @@ def build_app(settings: ServeSettings, pool: WorkerPool | None = None):
             self.app = app
 
         async def __call__(self, scope, receive, send):
-            if scope["type"] == "http" and settings.token and scope.get("path") != "/healthz":
+            if scope["type"] == "http" and settings.token and not open_path(scope.get("path", "")):
                 given = dict(scope.get("headers") or []).get(b"authorization", b"")
                 scheme, _, value = given.partition(b" ")
                 if scheme.lower() != b"bearer" or not hmac.compare_digest(value.strip(), settings.token.encode()):
@@ -254,8 +350,17 @@ def build_app(settings: ServeSettings, pool: WorkerPool | None = None):
     app = Starlette(
         routes=[Route("/v1/check", check, methods=["POST"]), Route("/v1/rules", rules, methods=["GET"]),
                 Route("/v1/rules/{code}", rule, methods=["GET"]), Route("/healthz", healthz, methods=["GET"]),
-                Route("/openapi.json", spec, methods=["GET"])],
-        middleware=[Middleware(TokenCheck)],
+                Route("/openapi.json", spec, methods=["GET"]),
+                Route("/v1/fix", fix, methods=["POST"]), Route("/v1/silence", silence, methods=["POST"]),
+                Route("/v1/verdicts", verdict, methods=["POST"]), Route("/v1/report.html", report_html, methods=["POST"]),
+                Route("/v1/desk/config", desk_config, methods=["GET"]),
+                Route("/", static("index.html", PAGE_CSP), methods=["GET"]),
+                Route("/desk", static("index.html", PAGE_CSP), methods=["GET"]),
+                Route("/desk/assets/{name}", static(""), methods=["GET"]),
+                Route("/v1/desk.js", static("loader.js"), methods=["GET"])],
+        middleware=[Middleware(OriginPolicy, allowed=set(settings.allow_origins),
+                               loopback_only=settings.host in LOOPBACK, static_paths=open_path),
+                    Middleware(TokenCheck)],
         exception_handlers={404: not_found, 405: not_found, ClientError: client_error, Exception: internal_error},
         lifespan=lifespan,
     )

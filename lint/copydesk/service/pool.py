@@ -36,19 +36,26 @@ class WorkerDied(PoolError):
     status, code = 500, "worker_died"
 
 
-def _worker_main(conn, config: str | None, preview: bool) -> None:
-    """A worker process: build the Linter, load the model, say ready, then answer jobs until told to stop."""
+def _worker_main(conn, profiles: dict[str, str | None], preview: bool) -> None:
+    """A worker process: build a Linter per profile, load the model, say ready, then answer jobs until told to
+    stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server handles Ctrl-C and SIGTERM, then stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     from copydesk.quiet import quiet_third_parties
 
     quiet_third_parties()
     from copydesk import api
+    from copydesk.service.jobs import run_job
 
     try:
-        linter = api.Linter(config if config else False, preview=preview)
-        # Load the model and every selected rule's data now, not on the first request.
-        linter.check_text("The harbour board met on Monday. It said the pier would reopen in May.", "warm-up.txt")
+        linters = {}
+        for name, config in profiles.items():
+            # One parse cache for every profile: parses depend on the text and the model, not on settings.
+            shared = next(iter(linters.values())).parse_cache if linters else None
+            linters[name] = api.Linter(config if config else False, preview=preview, parse_cache=shared)
+            # Load the model and every selected rule's data now, not on the first request.
+            linters[name].check_text("The harbour board met on Monday. It said the pier would reopen in May.",
+                                     "warm-up.txt")
     except Exception as exc:  # a model that will not load: said once, in one line, by the server
         try:
             conn.send(("failed", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
@@ -67,25 +74,11 @@ def _worker_main(conn, config: str | None, preview: bool) -> None:
         if job is None:
             return
         try:
-            conn.send(("ok", run_job(linter, job)))
+            conn.send(("ok", run_job(linters, job)))
         except (BrokenPipeError, OSError):
             return
         except Exception as exc:  # a bad selection, or a bug: one line back, never a traceback
             conn.send(("error", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")))
-
-
-def run_job(linter, job: dict[str, Any]) -> dict[str, Any]:
-    """One request's check: the text under its name and format, with its rule selection; the JSON report."""
-    from copydesk import api
-    from copydesk.config import ConfigError
-
-    try:
-        result = linter.check_text(job["text"], job["path"], job.get("format"), select=job.get("select"),
-                                   ignore=job.get("ignore"))
-    except (ConfigError, ValueError) as exc:
-        return {"_client_error": str(exc)}
-    fail_on = job.get("fail_on") or linter.settings_for(job["path"]).fail_on
-    return api.json_report([result], fail_on)
 
 
 @dataclass
@@ -123,16 +116,18 @@ class WorkerPool:
     pile up unbounded work. A check past its time limit is abandoned and its worker killed and replaced;
     a worker that dies is replaced and its check retried once on another."""
 
-    def __init__(self, size: int, config: str | None = None, preview: bool = False, max_queue: int = 64):
+    def __init__(self, size: int, config: str | None = None, preview: bool = False, max_queue: int = 64,
+                 profiles: dict[str, str | None] | None = None):
         self.size = size
-        self.config = config
+        # Named configs a request may pick ("profile"); "default" is `config`.
+        self.profiles = {"default": config, **(profiles or {})}
         self.preview = preview
         self.max_queue = max_queue
         self.waiting = 0
         self.running = 0
         self.replaced = 0
         self._context = multiprocessing.get_context("spawn")  # never fork a process running an event loop
-        self._idle: asyncio.Queue[Worker] | None = None
+        self._idle: asyncio.LifoQueue[Worker] | None = None
         self._workers: list[Worker] = []
         self._threads = ThreadPoolExecutor(max_workers=size * 2 + 2, thread_name_prefix="copydesk-pool")
         self._lock = threading.Lock()
@@ -143,7 +138,7 @@ class WorkerPool:
     def _spawn(self) -> Worker:
         """Blocking: start a worker and wait until its model is loaded."""
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, args=(child, self.config, self.preview), daemon=True,
+        process = self._context.Process(target=_worker_main, args=(child, self.profiles, self.preview), daemon=True,
                                         name="copydesk-serve-worker")
         process.start()
         child.close()
@@ -165,7 +160,9 @@ class WorkerPool:
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        self._idle = asyncio.Queue()
+        # Last in, first out: a lone editor's re-checks go to the worker that checked the draft a moment ago,
+        # whose parse cache holds every paragraph but the edited one.
+        self._idle = asyncio.LifoQueue()
         workers = await asyncio.gather(*(loop.run_in_executor(self._threads, self._spawn) for _ in range(self.size)))
         for w in workers:
             self._idle.put_nowait(w)
