@@ -37,7 +37,7 @@ export function spanOf(text, finding, starts = lineStarts(text)) {
   return [start, end];
 }
 
-const MIRRORED = ['boxSizing', 'width', 'height', 'borderTopWidth', 'borderRightWidth', 'borderBottomWidth',
+const MIRRORED = ['borderTopWidth', 'borderRightWidth', 'borderBottomWidth',
   'borderLeftWidth', 'borderTopStyle', 'borderRightStyle', 'borderBottomStyle', 'borderLeftStyle', 'paddingTop',
   'paddingRight', 'paddingBottom', 'paddingLeft', 'fontStyle', 'fontVariant', 'fontWeight', 'fontStretch',
   'fontSize', 'fontFamily', 'lineHeight', 'textAlign', 'textTransform', 'textIndent', 'letterSpacing',
@@ -170,6 +170,7 @@ export class FieldOverlay {
     if (!this.mirror) return;
     const cs = getComputedStyle(this.field);
     for (const key of MIRRORED) this.mirror.style[key] = cs[key];
+    this.mirror.style.boxSizing = 'border-box';  // sized to the field's border box below, whatever the field's own
     // A scroll bar narrows the text: pad the mirror by its width so lines wrap where the field's do.
     const bars = this.field.offsetWidth - this.field.clientWidth - parseFloat(cs.borderLeftWidth) -
       parseFloat(cs.borderRightWidth);
