@@ -2,7 +2,7 @@
 warm process, `copydesk serve` against `copydesk check --jobs 2`, and the language server's memory.
 
     python benchmarks/warm.py                 # everything (about five minutes on two cores)
-    python benchmarks/warm.py --only edit,new # some parts: edit, new, serve, lsp-edit, lsp
+    python benchmarks/warm.py --only edit,new # some parts: edit, new, serve, lsp-edit, desk-edit, lsp
     python benchmarks/warm.py --repeat 30 --drafts 1000 --lsp-documents 200
 
 edit:  a warm Linter re-checks a 1,000-word draft after one paragraph is edited (a different edit each time).
@@ -16,6 +16,11 @@ lsp-edit: the language server's warm re-check end to end, over its own protocol 
        1,000-word draft open in `copydesk lsp --debounce 0.01`, one paragraph changed (didChange, a different
        edit each time), timed from the change sent to its diagnostics received; median over --repeat, and the
        ratio to the bare parse of the same text (nlp.pipe, model loaded, in this process, same run).
+desk-edit: the desk in a real browser (Debian's chromium, headless, under Selenium) on `copydesk serve --workers 2`,
+       warm: a 1,000-word draft pasted in, then one paragraph edited at a time by real keystrokes ("Regrettably, "
+       typed at its start); timed in the page from the last keystroke's input event to the animation frame that
+       shows the new underline (the pause before the check, the request, the check, the answer and the paint),
+       median over --repeat, beside the bare parse of the same text in this process, same run.
 lsp:   `copydesk lsp` with --lsp-documents distinct 1,000-word drafts open: the server's resident memory (VmRSS)
        and peak (VmHWM) once every draft has its diagnostics.
 """
@@ -216,6 +221,76 @@ def lsp_edit(repeat: int) -> dict:
             round(t * 1000, 1), "ratio": round(t / b, 3), "debounce_ms": 10, "repeat": repeat}
 
 
+def desk_edit(repeat: int, debounce: int | None = None) -> dict:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    from copydesk import api
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from servers import Server
+
+    linter = api.Linter(config=False)
+    analyses = frozenset().union(*(c.kind_impl.analyses for c in linter.cards_for("draft.md") if c.kind_impl.needs_nlp))
+    base = draft_variant(1)
+    paragraphs = base.split("\n\n")
+    editable = [i for i, p in enumerate(paragraphs) if len(p.split()) > 25 and not p.startswith(("#", "---"))]
+    folder = Path(tempfile.mkdtemp(prefix="copydesk-desk-bench-"))
+    server = Server(folder, "--workers", "2")
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1360,1000"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    settled = ("return (() => { const s = window.copydeskDesk; return Boolean(s && s.draftSent && "
+               "s.draft().text === s.draftSent.text && document.body.dataset.state === 'ok'); })()")
+
+    def wait(script: str) -> None:
+        deadline = time.monotonic() + 120
+        while not driver.execute_script(script):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the desk did not settle")
+            time.sleep(0.01)
+
+    try:
+        driver.get(server.url + "/")
+        driver.execute_script("localStorage.clear()")
+        driver.get(server.url + "/" + (f"?debounce={debounce}" if debounce is not None else ""))
+        wait("return Boolean(window.copydeskDesk)")
+        driver.execute_script("const b = document.getElementById('body'); b.value = arguments[0];"
+                              "b.dispatchEvent(new Event('input', {bubbles: true}));", base)
+        wait(settled)
+        linter.check_text(base, "draft.md")  # this process's model loaded, for the bare parse
+        bare, times, marked = [], [], 0
+        for i in range(repeat):
+            bare.append(bare_parse_seconds(base, "draft.md", analyses))
+            k = editable[i % len(editable)]
+            at = len("\n\n".join(paragraphs[:k])) + 2
+            driver.execute_script("const b = document.getElementById('body'); b.focus(); b.setSelectionRange(arguments[0], "
+                                  "arguments[0]); window.copydeskDesk.latencies = [];", at)
+            ActionChains(driver).send_keys("Regrettably, ").perform()
+            wait(settled + " && window.copydeskDesk.latencies.length > 0")
+            times.append(driver.execute_script("return window.copydeskDesk.latencies.at(-1)") / 1000)
+            marked += driver.execute_script("return [...document.querySelectorAll('.cd-mirror mark')].filter("
+                                            "(m) => m.textContent === 'Regrettably').length > 0")
+            # Back to the base text, untimed, before the next edit.
+            driver.execute_script("const b = document.getElementById('body'); b.value = arguments[0];"
+                                  "b.dispatchEvent(new Event('input', {bubbles: true}));", base)
+            wait(settled)
+        debounce = driver.execute_script("return window.copydeskDesk.live.debounceMs")
+    finally:
+        driver.quit()
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    b, t = statistics.median(bare), statistics.median(times)
+    return {"words": len(base.split()), "bare_parse_ms": round(b * 1000, 1),
+            "desk_keystroke_to_underline_ms": round(t * 1000, 1), "p90_ms": round(sorted(times)[int(len(times) * 0.9)
+                                                                                            - 1] * 1000, 1),
+            "ratio": round(t / b, 3), "debounce_ms": debounce, "underline_shown": f"{marked}/{repeat}",
+            "repeat": repeat}
+
+
 def lsp_memory(documents: int) -> dict:
     sys.path.insert(0, str(ROOT / "tests"))
     from lsp_client import LspClient
@@ -241,11 +316,13 @@ def lsp_memory(documents: int) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="edit,new,serve,lsp-edit,lsp")
+    parser.add_argument("--only", default="edit,new,serve,lsp-edit,desk-edit,lsp")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--drafts", type=int, default=1000)
     parser.add_argument("--draft-words", type=int, default=300)
     parser.add_argument("--lsp-documents", type=int, default=200)
+    parser.add_argument("--desk-debounce", type=int, metavar="MS", help="the desk's pause before a check (default: "
+                                                                          "the page's own)")
     args = parser.parse_args()
     os.environ.setdefault("COPYDESK_CACHE_DIR", tempfile.mkdtemp(prefix="copydesk-bench-cache-"))
     parts = set(args.only.split(","))
@@ -259,6 +336,9 @@ def main() -> int:
     if "lsp-edit" in parts:
         out["lsp_edit"] = lsp_edit(args.repeat)
         print(json.dumps({"lsp_edit": out["lsp_edit"]}), flush=True)
+    if "desk-edit" in parts:
+        out["desk_edit"] = desk_edit(args.repeat, args.desk_debounce)
+        print(json.dumps({"desk_edit": out["desk_edit"]}), flush=True)
     if "lsp" in parts:
         out["lsp"] = lsp_memory(args.lsp_documents)
         print(json.dumps({"lsp": out["lsp"]}), flush=True)

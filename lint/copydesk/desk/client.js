@@ -64,11 +64,13 @@ export class Client {
   }
 }
 
-// Re-checks a draft after each pause in typing. Only the newest draft's answer is ever painted: an older
-// request is aborted when newer text goes out, and an answer whose text no longer matches the field is dropped.
+// Re-checks a draft after each pause in typing, one request at a time per draft: text typed while a check runs
+// waits for it and goes out the moment it answers, so a fast typist never queues a pile of checks on the server.
+// Only the newest text's answer is ever painted: an answer whose text no longer matches the field is dropped.
 export class LiveCheck {
-  constructor(client, getDraft, {onResult, onState, debounceMs = 60}) {
+  constructor(client, getDraft, {onResult, onState, onSend = () => {}, debounceMs = 40}) {
     this.client = client;
+    this.onSend = onSend;
     this.getDraft = getDraft;
     this.onResult = onResult;
     this.onState = onState;
@@ -76,10 +78,11 @@ export class LiveCheck {
     this.seq = 0;
     this.timer = null;
     this.inflight = null;
+    this.queued = false;
     this.retryTimer = null;
     this.retryDelay = 1000;
     this.maxBytes = Infinity;
-    this.stats = {sent: 0, dropped: 0, painted: 0};
+    this.stats = {sent: 0, dropped: 0, painted: 0, queued: 0};
   }
 
   schedule(delay = this.debounceMs) {
@@ -90,9 +93,13 @@ export class LiveCheck {
   async run() {
     clearTimeout(this.timer);
     clearTimeout(this.retryTimer);
+    if (this.inflight) {  // one at a time: this text goes out as soon as the running check answers
+      this.queued = true;
+      this.stats.queued += 1;
+      return;
+    }
     const draft = this.getDraft();
     const seq = ++this.seq;
-    if (this.inflight) this.inflight.abort();
     const bytes = new TextEncoder().encode(JSON.stringify(draft)).length;
     if (bytes > this.maxBytes) {
       this.onState('too_large', `This draft is ${bytes.toLocaleString('en')} bytes, over the server's limit of ` +
@@ -101,26 +108,39 @@ export class LiveCheck {
     }
     const controller = new AbortController();
     this.inflight = controller;
+    this.onSend(draft);
     this.stats.sent += 1;
     this.onState('checking', 'Checking…');
-    let report;
+    let report = null;
+    let error = null;
     try {
       report = await this.client.check(draft, controller.signal);
     } catch (err) {
-      if (seq !== this.seq || err.kind === 'cancelled') { this.stats.dropped += 1; return; }
-      this.inflight = null;
-      this.failed(err);
-      return;
-    }
-    if (seq !== this.seq || this.getDraft().text !== draft.text) {
-      this.stats.dropped += 1;  // newer typing went out after this one: its answer would paint old spans
-      return;
+      error = err;
     }
     this.inflight = null;
+    const stale = seq !== this.seq || this.getDraft().text !== draft.text;
+    if (this.queued || stale) {
+      // Newer typing came in while this check ran: its answer would paint spans on words that moved.
+      this.queued = false;
+      this.stats.dropped += 1;
+      this.run();
+      return;
+    }
+    if (error) {
+      if (error.kind !== 'cancelled') this.failed(error);
+      return;
+    }
     this.retryDelay = 1000;
     this.stats.painted += 1;
     this.onResult(report, draft);
     this.onState('ok', '');
+  }
+
+  stop() {
+    clearTimeout(this.timer);
+    clearTimeout(this.retryTimer);
+    if (this.inflight) this.inflight.abort();
   }
 
   failed(err) {

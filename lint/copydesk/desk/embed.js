@@ -13,10 +13,21 @@ function element(tag, attrs = {}, text = '') {
   return el;
 }
 
-// Attach to every element the selector finds; returns the sessions (one per field).
+// Attach to every element the selector finds, now and whenever the CMS adds one later (a field opened in a
+// modal, an editor switched to its code view); returns the live list of sessions, one per field.
 export function attach(options) {
-  const targets = [...document.querySelectorAll(options.target)];
-  return targets.map((target) => attachOne(target, options));
+  const attached = new WeakSet();
+  const sessions = [];
+  const scan = () => {
+    for (const target of document.querySelectorAll(options.target)) {
+      if (attached.has(target) || target.closest('[data-copydesk]')) continue;
+      attached.add(target);
+      sessions.push(attachOne(target, options));
+    }
+  };
+  scan();
+  new MutationObserver(scan).observe(document.body, {childList: true, subtree: true});
+  return sessions;
 }
 
 function attachOne(target, options) {
@@ -87,7 +98,12 @@ function attachOne(target, options) {
 
   // The toggle rides the field's bottom-right corner.
   const follow = () => {
-    if (!host.isConnected) return;
+    if (!target.isConnected) {  // the CMS removed the field: take the desk away with it
+      session.live.stop();
+      session.destroy();
+      host.remove();
+      return;
+    }
     const r = target.getBoundingClientRect();
     const h = host.getBoundingClientRect();
     toggle.style.left = `${r.right - h.left - toggle.offsetWidth - 4}px`;

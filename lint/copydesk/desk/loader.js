@@ -18,7 +18,7 @@
     profile: data.copydeskProfile || 'default',
     format: data.copydeskFormat || null,
     path: data.copydeskPath || null,
-    debounceMs: data.copydeskDebounce ? Number(data.copydeskDebounce) : 60
+    debounceMs: data.copydeskDebounce ? Number(data.copydeskDebounce) : 40
   };
 
   function refused(err) {

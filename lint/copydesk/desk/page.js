@@ -36,13 +36,22 @@ async function main() {
   const fields = {headline: new Field(headline), body: new Field(body)};
   let failLevels = {default: 'warning'};
 
-  const grow = () => {
+  // The fields grow with the text (the page scrolls, not the field): once a frame at most.
+  let growing = 0;
+  const growNow = () => {
+    growing = 0;
     for (const el of [headline, body]) {
       el.style.height = 'auto';
       el.style.height = `${Math.max(el.scrollHeight + 2, el === body ? 320 : 0)}px`;
     }
   };
+  const grow = () => { if (!growing) growing = requestAnimationFrame(growNow); };
+  // The draft is kept in this browser half a second after typing stops, and at once when the page goes.
+  let storing = 0;
+  const later = () => { clearTimeout(storing); storing = setTimeout(store, 500); };
+  window.addEventListener('pagehide', () => store());
   const store = () => {
+    clearTimeout(storing);
     try {
       localStorage.setItem(STORE, JSON.stringify({headline: headline.value, body: body.value, format: format.value,
                                                   profile: profile.value, saved: new Date().toISOString()}));
@@ -54,7 +63,7 @@ async function main() {
   const session = new Session({
     client,
     layer: $('layer'),
-    debounceMs: Number(new URLSearchParams(location.search).get('debounce') || 60),
+    debounceMs: Number(new URLSearchParams(location.search).get('debounce') || 40),
     parts: () => {
       const parts = [];
       if (headline.value.trim()) {
@@ -67,7 +76,7 @@ async function main() {
                   profile: profile.value || 'default'}),
     ui: {list: $('finding-list'), card: $('card'), summary: $('summary'), score: $('score'), status: $('status'),
          caret: $('caret'), notice: $('notice')},
-    onChange: () => { grow(); store(); },
+    onChange: () => { grow(); later(); },
     onState: (state) => {
       $('token-box').hidden = state !== 'token';
       document.body.dataset.state = state;
