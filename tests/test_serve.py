@@ -398,3 +398,131 @@ def test_the_standard_librarys_client_gets_every_error_answer_and_the_connection
             assert json.loads(ok.read())["status"] == "ok"
     finally:
         assert s.stop() == 0
+
+
+# -- the desk's endpoints and the origin rule (the page itself: tests/test_desk.py, in a browser) ----------------
+
+DESK_DRAFT = ("Skip to content\n\nThe Osterby ferry will stop running in January, the operator said on Monday.\n\n"
+              "Regrettably, nobody asked the island's 300 residents before the decision was taken.\n")
+
+
+def test_desk_actions_act_on_the_text_they_are_given(tmp_path, server):
+    with server.client() as http:
+        report = http.post("/v1/check", json={"text": DESK_DRAFT, "path": "ferry.md"}).json()
+        by_code = {f["code"]: f for f in report["files"][0]["findings"]}
+        furniture = by_code["BOI001"]
+        fixed = http.post("/v1/fix", json={"text": DESK_DRAFT, "path": "ferry.md",
+                                           "fingerprint": furniture["fingerprint"]}).json()
+        assert fixed == {"text": DESK_DRAFT.replace("Skip to content\n\n", ""), "applied": 1}
+        # The same fix asked of text where that finding is gone: 409, never an edit to the wrong words.
+        gone = http.post("/v1/fix", json={"text": fixed["text"], "path": "ferry.md",
+                                          "fingerprint": furniture["fingerprint"]})
+        assert gone.status_code == 409 and gone.json()["error"]["code"] == "stale_finding"
+        without_fix = next(f for f in report["files"][0]["findings"] if not f.get("fix"))
+        refused = http.post("/v1/fix", json={"text": DESK_DRAFT, "path": "ferry.md",
+                                             "fingerprint": without_fix["fingerprint"]})
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "no_fix"
+        everything = http.post("/v1/fix", json={"text": DESK_DRAFT, "path": "ferry.md", "all": True}).json()
+        write(tmp_path / "ferry.md", DESK_DRAFT)
+        assert run_fix(tmp_path, "ferry.md") == everything["text"]
+        silenced = http.post("/v1/silence", json={"text": DESK_DRAFT, "path": "ferry.md",
+                                                  "fingerprint": furniture["fingerprint"]}).json()["text"]
+        assert silenced.startswith("<!-- copydesk: disable-next-line BOI001 -->\nSkip to content\n")
+        again = http.post("/v1/check", json={"text": silenced, "path": "ferry.md"}).json()
+        assert "BOI001" not in [f["code"] for f in again["files"][0]["findings"]]
+        for bad, code in (({"fingerprint": furniture["fingerprint"], "verdict": "maybe"}, "invalid_request"),
+                          ({"verdict": "wrong"}, "invalid_request"),
+                          ({"fingerprint": furniture["fingerprint"], "verdict": "wrong", "colour": 1}, "invalid_request"),
+                          ({"fingerprint": furniture["fingerprint"], "verdict": "wrong", "profile": "sport"},
+                           "invalid_request")):
+            answer = http.post("/v1/verdicts", json={"text": DESK_DRAFT, "path": "ferry.md", **bad})
+            assert answer.status_code == 400 and answer.json()["error"]["code"] == code, answer.text
+        html = http.post("/v1/report.html", json={"text": DESK_DRAFT, "path": "ferry.md"})
+        assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+        assert "Skip to content</mark>" in html.text and "attachment" in html.headers["content-disposition"]
+        config = http.get("/v1/desk/config").json()
+        assert config["profiles"] == [{"name": "default", "fail_on": "warning"}] and not config["token_required"]
+        rule = http.get("/v1/rules/NEU001").json()
+        assert rule["examples"]["flagged"] and rule["why"]
+
+
+def run_fix(folder: Path, name: str) -> str:
+    proc = subprocess.run([sys.executable, "-m", "copydesk", "check", "--fix", name], cwd=folder,
+                          capture_output=True, env=cli_env(), timeout=300)
+    assert proc.returncode in (0, 1), proc.stderr
+    return (folder / name).read_text(encoding="utf-8")
+
+
+def test_the_desk_page_and_its_files_are_served_with_a_strict_policy(server):
+    with server.client() as http:
+        for path in ("/", "/desk"):
+            page = http.get(path)
+            assert page.status_code == 200 and "<textarea id=\"body\"" in page.text
+            csp = page.headers["content-security-policy"]
+            assert "script-src 'self'" in csp and "default-src 'none'" in csp and "unsafe" not in csp
+            assert "<script>" not in page.text and "style=" not in page.text  # nothing inline
+        assert http.get("/desk/assets/session.js").headers["content-type"].startswith("text/javascript")
+        assert http.get("/v1/desk.js").status_code == 200
+        for bad in ("/desk/assets/..%2Fapp.py", "/desk/assets/.hidden", "/desk/assets/nothing.js",
+                    "/desk/assets/__init__.py"):
+            assert http.get(bad).status_code == 404, bad
+
+
+def test_other_origins_and_rebound_hosts_are_refused(server):
+    with server.client() as http:
+        evil = http.post("/v1/check", json={"text": "The pier."}, headers={"Origin": "http://evil.example"})
+        assert evil.status_code == 403 and evil.json()["error"]["code"] == "origin_not_allowed"
+        assert "access-control-allow-origin" not in evil.headers
+        preflight = http.options("/v1/verdicts", headers={"Origin": "http://evil.example",
+                                                          "Access-Control-Request-Method": "POST"})
+        assert preflight.status_code == 403
+        null = http.post("/v1/check", json={"text": "The pier."}, headers={"Origin": "null"})
+        assert null.status_code == 403
+        own = http.post("/v1/check", json={"text": "The pier."}, headers={"Origin": server.url})
+        assert own.status_code == 200
+        rebound = http.get("/v1/desk/config", headers={"Host": "attacker.example:8750"})
+        assert rebound.status_code == 403 and rebound.json()["error"]["code"] == "host_not_allowed"
+        assert http.get("/v1/desk/config", headers={"Host": f"localhost:{server.port}"}).status_code == 200
+
+
+def test_profiles_tokens_and_allow_lists_from_the_command_line(tmp_path):
+    strict = write(tmp_path / "strict.toml", 'fail-on = "info"\n')
+    quiet = write(tmp_path / "quiet.toml", 'ignore = ["BOI001"]\n')
+    origin = "http://127.0.0.1:9"
+    s = Server(tmp_path, "--workers", "1", "--profile", f"strict={strict}", "--profile", f"quiet={quiet}",
+               "--allow-origin", origin + "/", env={"COPYDESK_SERVE_TOKEN": TOKEN})
+    try:
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        with s.client(headers=auth) as http:
+            config = http.get("/v1/desk/config").json()
+            assert [(p["name"], p["fail_on"]) for p in config["profiles"]] == [
+                ("default", "warning"), ("strict", "info"), ("quiet", "warning")]
+            assert config["token_required"]
+            text = "Skip to content\n\nThe pier reopened on Monday.\n"
+            codes = {name: [f["code"] for f in http.post("/v1/check", json={"text": text, "profile": name}).json()
+                            ["files"][0]["findings"]] for name in ("default", "quiet")}
+            assert "BOI001" in codes["default"] and "BOI001" not in codes["quiet"]
+            strict_report = http.post("/v1/check", json={"text": "The pier reopened.\n", "profile": "strict"}).json()
+            assert strict_report["summary"]["fail_on"] == "info"
+            preflight = http.options("/v1/check", headers={"Origin": origin, "Access-Control-Request-Method": "POST",
+                                                           "Access-Control-Request-Headers": "authorization"})
+            assert preflight.status_code == 204
+            assert preflight.headers["access-control-allow-origin"] == origin
+            assert "Authorization" in preflight.headers["access-control-allow-headers"]
+        # The page and the embed's loader need no token; the API does.
+        assert httpx.get(s.url + "/").status_code == 200 and httpx.get(s.url + "/v1/desk.js").status_code == 200
+        assert httpx.get(s.url + "/v1/desk/config").status_code == 401
+    finally:
+        assert s.stop() == 0
+    for args, said in ((["--allow-origin", origin], b"needs a token"),
+                       (["--allow-origin", "cms.example.org"], b"is not an origin"),
+                       (["--profile", "sport"], b"NAME=FILE"),
+                       (["--profile", f"default={strict}"], b"NAME=FILE"),
+                       (["--profile", f"sport={tmp_path / 'missing.toml'}"], b"missing.toml")):
+        proc = subprocess.run([sys.executable, "-m", "copydesk", "serve", "--port", "0", *args], capture_output=True,
+                              env=cli_env({"COPYDESK_SERVE_TOKEN": ""}), timeout=120)
+        assert proc.returncode == 2 and said in proc.stderr and b"Traceback" not in proc.stderr, (args, proc.stderr)
+    bad = write(tmp_path / "origins.toml", 'desk-origins = ["ftp://cms.example.org"]\n')
+    proc = subprocess.run([sys.executable, "-m", "copydesk", "serve", "--port", "0", "--config", str(bad)],
+                          capture_output=True, env=cli_env({"COPYDESK_SERVE_TOKEN": TOKEN}), timeout=120)
+    assert proc.returncode == 2 and b"desk-origins" in proc.stderr and b"Traceback" not in proc.stderr, proc.stderr

@@ -13,6 +13,7 @@ def _error(description: str) -> dict[str, Any]:
 def openapi(settings) -> dict[str, Any]:
     from copydesk.version import __version__
 
+    secured = [{"bearer": []}] if settings.token else []
     check_request = {
         "type": "object", "required": ["text"], "additionalProperties": False,
         "properties": {
@@ -26,12 +27,28 @@ def openapi(settings) -> dict[str, Any]:
             "ignore": {"type": "array", "items": {"type": "string"}, "description": "skip these rules"},
             "fail_on": {"type": "string", "enum": ["error", "warning", "info", "never"],
                         "description": "the level that sets summary.failed (default: the config's fail-on)"},
+            "profile": {"type": "string", "default": "default",
+                        "description": "a config the server offers by name (--profile NAME=FILE)"},
         },
     }
+
+    def action(summary: str, extra: dict[str, Any], required: list[str], answer: str) -> dict[str, Any]:
+        """A desk action: the check request plus its own fields; the text is re-checked before acting."""
+        schema = {**check_request, "required": ["text", *required],
+                  "properties": {**check_request["properties"], **extra}}
+        return {"post": {"summary": summary, "security": secured,
+                         "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+                         "responses": {"200": {"description": answer},
+                                       "400": _error("invalid JSON, UTF-8 or fields"),
+                                       "401": _error("no or wrong bearer token"),
+                                       "403": _error("an origin not on the allow-list"),
+                                       "409": _error("stale_finding: no such finding in this text; no_fix"),
+                                       "413": _error("the body is too large"), "504": _error("the check took too long")}}}
+
+    fingerprint = {"fingerprint": {"type": "string", "description": "the finding's, from the report"}}
     limits = (f"Limits: body {settings.max_body_bytes:,} bytes (413), body sent within {settings.body_timeout:g} s "
               f"(408), a check within {settings.timeout:g} s (504), {settings.workers} checks at once and "
               f"{settings.max_queue} waiting (503 with Retry-After).")
-    secured = [{"bearer": []}] if settings.token else []
     return {
         "openapi": "3.1.0",
         "info": {"title": "copydesk", "version": __version__,
@@ -60,6 +77,22 @@ def openapi(settings) -> dict[str, Any]:
                                 "description": "a rule code or name"}],
                 "responses": {"200": {"description": "the rule and its explanation (Markdown)"},
                               "404": _error("no such rule")}}},
+            "/v1/fix": action("Apply one finding's safe fix, or every one with \"all\": true (as --fix)",
+                              {**fingerprint, "all": {"type": "boolean"}}, [], "{text, applied}"),
+            "/v1/silence": action("Insert the directive that silences one finding", fingerprint, ["fingerprint"],
+                                  "{text}"),
+            "/v1/verdicts": action("Record a verdict on one finding in the server's verdicts file",
+                                   {**fingerprint, "verdict": {"enum": ["right", "wrong", "unsure"]},
+                                    "reason": {"type": "string"}}, ["fingerprint", "verdict"],
+                                   "{recorded: the verdict line, file}"),
+            "/v1/report.html": action("The HTML report of the text", {}, [], "text/html"),
+            "/v1/desk/config": {"get": {"summary": "What the desk needs: profiles, limits", "security": secured,
+                                        "responses": {"200": {"description": "{version, profiles: [{name, fail_on}], "
+                                                                             "max_body_bytes, timeout, token_required}"}}}},
+            "/": {"get": {"summary": "The desk page (docs/desk.md)", "security": [],
+                          "responses": {"200": {"description": "text/html"}}}},
+            "/v1/desk.js": {"get": {"summary": "The desk's embed for a CMS page", "security": [],
+                                    "responses": {"200": {"description": "text/javascript"}}}},
             "/healthz": {"get": {"summary": "Liveness: workers up", "security": [],
                                  "responses": {"200": {"description": "workers ready"},
                                                "503": {"description": "workers starting"}}}},
