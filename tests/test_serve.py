@@ -98,7 +98,11 @@ def test_rules_health_and_openapi(server):
         assert health["status"] == "ok" and health["workers"] == 2
         spec = http.get("/openapi.json").json()
         assert spec["openapi"].startswith("3.1")
-        assert set(spec["paths"]) == {"/v1/check", "/v1/rules", "/v1/rules/{code}", "/healthz"}
+        assert set(spec["paths"]) == {"/v1/check", "/v1/rules", "/v1/rules/{code}", "/healthz", "/v1/fix",
+                                      "/v1/silence", "/v1/verdicts", "/v1/report.html", "/v1/desk/config", "/",
+                                      "/v1/desk.js"}
+        assert spec["paths"]["/v1/verdicts"]["post"]["requestBody"]["content"]["application/json"]["schema"][
+            "required"] == ["text", "fingerprint", "verdict"]
         assert http.get("/v1/check").status_code == 405
         assert http.get("/nowhere").json()["error"]["code"] == "not_found"
 
@@ -480,9 +484,12 @@ def test_other_origins_and_rebound_hosts_are_refused(server):
         assert null.status_code == 403
         own = http.post("/v1/check", json={"text": "The pier."}, headers={"Origin": server.url})
         assert own.status_code == 200
-        rebound = http.get("/v1/desk/config", headers={"Host": "attacker.example:8750"})
-        assert rebound.status_code == 403 and rebound.json()["error"]["code"] == "host_not_allowed"
-        assert http.get("/v1/desk/config", headers={"Host": f"localhost:{server.port}"}).status_code == 200
+        # A DNS-rebound page is "same-origin" with its own host name: browsers' requests must name loopback.
+        for browser_says in ({"Origin": "http://attacker.example:8750"}, {"Sec-Fetch-Site": "same-origin"}):
+            rebound = http.get("/v1/desk/config", headers={"Host": "attacker.example:8750", **browser_says})
+            assert rebound.status_code == 403 and rebound.json()["error"]["code"] == "host_not_allowed"
+        assert http.get("/v1/desk/config", headers={"Host": f"localhost:{server.port}",
+                                                    "Sec-Fetch-Site": "same-origin"}).status_code == 200
 
 
 def test_profiles_tokens_and_allow_lists_from_the_command_line(tmp_path):

@@ -173,7 +173,7 @@ def cmd_serve(args) -> int:
             found = False
         if not found:
             raise ModelError(f"cannot load spaCy model {model!r}: no such package or folder")
-    from copydesk.service.desk import normalise_origin
+    from copydesk.service.http import normalise_origin
 
     profiles: dict[str, str] = {}
     for item in args.profile:

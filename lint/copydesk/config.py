@@ -142,7 +142,7 @@ def parse_settings(data: dict[str, Any], source: Path | None) -> Settings:
                 raise ConfigError(f"{at} must be the path of the verdicts file (relative to this config file)")
             s.verdicts = value
         elif key == "desk-origins":
-            from copydesk.service.desk import normalise_origin
+            from copydesk.service.http import normalise_origin
 
             try:
                 s.desk_origins = [normalise_origin(o) for o in _strings(value, at)]

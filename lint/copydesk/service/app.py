@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from copydesk.version import __version__
+from copydesk.service.http import LOOPBACK, error_response
 from copydesk.service.pool import Busy, PoolError, WorkerPool
 
-LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 REQUEST_FIELDS = {"text", "path", "format", "select", "ignore", "fail_on", "profile"}
 # What the desk's actions add to a check request: which finding, and for a verdict, the verdict and its reason.
 ACTION_FIELDS = {"fix": {"fingerprint", "all"}, "silence": {"fingerprint"}, "verdict": {"fingerprint", "verdict", "reason"},
@@ -55,12 +55,6 @@ class ClientError(Exception):
     def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.headers = status, code, message, headers or {}
-
-
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None):
-    from starlette.responses import JSONResponse
-
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
 async def read_body(request, limit: int, seconds: float) -> bytes:
@@ -359,7 +353,8 @@ def build_app(settings: ServeSettings, pool: WorkerPool | None = None):
                 Route("/desk/assets/{name}", static(""), methods=["GET"]),
                 Route("/v1/desk.js", static("loader.js"), methods=["GET"])],
         middleware=[Middleware(OriginPolicy, allowed=set(settings.allow_origins),
-                               loopback_only=settings.host in LOOPBACK, static_paths=open_path),
+                               loopback_only=settings.host in LOOPBACK and not settings.token,
+                               static_paths=open_path),
                     Middleware(TokenCheck)],
         exception_handlers={404: not_found, 405: not_found, ClientError: client_error, Exception: internal_error},
         lifespan=lifespan,

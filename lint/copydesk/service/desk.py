@@ -7,14 +7,16 @@ Who may call what (docs/desk.md):
   - every /v1 endpoint answers a request from another origin only when that origin is on the allow-list
     (`--allow-origin`, config `desk-origins`), and then only with the bearer token; any other web page the
     editor has open gets 403, so it cannot check, judge or read drafts through a loopback server;
-  - a loopback server answers only requests whose Host is a loopback name, so a DNS-rebound page cannot pose
-    as the server's own origin.
+  - a tokenless loopback server answers a browser's request only when its Host is a loopback name, so a
+    DNS-rebound page cannot pose as the server's own origin.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from copydesk.service.http import LOOPBACK, error_response, normalise_origin
 
 ASSETS = Path(__file__).resolve().parent.parent / "desk"
 ASSET_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -26,17 +28,6 @@ SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-
                     "Cache-Control": "no-cache"}
 CORS_ALLOW_HEADERS = "Authorization, Content-Type"
 CORS_MAX_AGE = "600"
-
-
-def normalise_origin(value: str) -> str:
-    """An origin as browsers send it ("scheme://host[:port]", no path, default port dropped), or ValueError."""
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") or parts.query:
-        raise ValueError(f"{value!r} is not an origin (scheme://host[:port], e.g. https://cms.example.org)")
-    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
-    default = {"http": 80, "https": 443}[parts.scheme]
-    port = f":{parts.port}" if parts.port and parts.port != default else ""
-    return f"{parts.scheme}://{host}{port}"
 
 
 def asset(name: str):
@@ -56,6 +47,7 @@ class OriginPolicy:
     headers, and preflights), and with 403 otherwise."""
 
     def __init__(self, app, allowed: set[str], loopback_only: bool, static_paths):
+        """loopback_only: the server is bound to loopback without a token."""
         self.app = app
         self.allowed = allowed
         self.loopback_only = loopback_only
@@ -65,12 +57,14 @@ class OriginPolicy:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        from copydesk.service.app import LOOPBACK, error_response
-
         headers = dict(scope.get("headers") or [])
         host = headers.get(b"host", b"").decode("latin-1")
         hostname = urlsplit(f"//{host}").hostname or ""
-        if self.loopback_only and hostname not in LOOPBACK:
+        # DNS rebinding: a page on attacker.example made to resolve to 127.0.0.1 is "same-origin" with a tokenless
+        # loopback server. Browsers say who they are (Origin, Sec-Fetch-Site); such a request must name a
+        # loopback host. A server with a token needs no such check: the page does not have the token.
+        from_browser = b"origin" in headers or b"sec-fetch-site" in headers
+        if self.loopback_only and from_browser and hostname not in LOOPBACK:
             response = error_response(403, "host_not_allowed", "this server answers only to a loopback address "
                                                                "(127.0.0.1, localhost or ::1)")
             await response(scope, receive, send)
