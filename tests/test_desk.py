@@ -205,6 +205,44 @@ def test_typed_draft_gets_underlines_at_the_reports_spans_ranked_as_the_json_rep
     assert active == ["Regrettably"]
 
 
+def test_exports_are_the_reports_and_nothing_leaves_the_server(tmp_path, browser, desk):
+    from selenium.webdriver.common.by import By
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    open_desk(browser, desk.url)
+    type_draft(browser, typed=False)
+    browser.find_element(By.ID, "export-json").click()
+    exported = downloads / "copydesk-report.json"
+    deadline = time.monotonic() + 30
+    while not exported.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    cli = cli_report(tmp_path, composed(browser))
+    assert json.loads(exported.read_text(encoding="utf-8")) == cli  # the JSON report of `copydesk check`
+    browser.find_element(By.ID, "export-html").click()
+    page = downloads / "copydesk-report.html"
+    while not page.exists() and time.monotonic() < deadline + 30:
+        time.sleep(0.1)
+    html = page.read_text(encoding="utf-8")
+    assert "copydesk report" in html and "Skip to content</mark>" in html and "Regrettably</mark>" in html
+    # Every resource the page loaded came from the server itself.
+    origins = browser.execute_script("return performance.getEntriesByType('resource').map((e) => new URL(e.name).origin)")
+    assert origins and set(origins) == {desk.url}
+    # "Clear draft" asks first, then empties the fields and the browser's copy.
+    browser.find_element(By.ID, "clear").click()
+    browser.switch_to.alert.dismiss()
+    assert browser.find_element(By.ID, "body").get_attribute("value") == BODY
+    browser.find_element(By.ID, "clear").click()
+    browser.switch_to.alert.accept()
+    wait(browser, SETTLED)
+    assert browser.find_element(By.ID, "body").get_attribute("value") == ""
+    assert browser.execute_script("return localStorage.getItem('copydesk-desk-draft-v1')") is None
+    browser.get(desk.url + "/")
+    wait(browser, "return Boolean(window.copydeskDesk)")
+    assert browser.find_element(By.ID, "headline").get_attribute("value") == ""
+
+
 def test_apply_fix_changes_the_text_as_fix_does(tmp_path, browser, desk):
     open_desk(browser, desk.url)
     # One fixable finding (the furniture line): "Apply fix" on its card must leave what `--fix` leaves.
@@ -540,6 +578,16 @@ def serve_folder(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return site, f"http://127.0.0.1:{site.server_address[1]}"
 
 
+EDITABLE_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Rich editor</title></head>
+<body><h1>Edit story</h1>
+<div id="story" contenteditable="true" role="textbox" aria-multiline="true" aria-label="Story"><p>Skip to content</p>
+<p>The ferry to Osterby will stop in January, the operator said.</p>
+<p>Regrettably, nobody asked the island's residents first.</p></div>
+<script src="{server}/v1/desk.js" data-copydesk-target="#story" data-copydesk-token="{token}"></script>
+</body></html>
+"""
+
 CMS_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Story editor</title></head>
 <body><h1>Edit story</h1><form><label for="story">Story</label>
@@ -578,6 +626,24 @@ def test_the_embed_works_from_a_listed_origin_and_is_refused_from_another(tmp_pa
         fix.click()
         wait(browser, "return !document.getElementById('story').value.includes('Skip to content')")
         assert story.get_attribute("value") == BODY.replace("Skip to content\n\n", "", 1)
+        # A contenteditable is read as plain text, underlined from its own layout, and left as it was.
+        write(listed_dir / "rich.html", EDITABLE_PAGE.format(server=server.url, token=TOKEN))
+        browser.get(listed_url + "/rich.html")
+        wait(browser, "return Boolean(window.copydesk && window.copydesk.length && window.copydesk[0].report)")
+        before = browser.execute_script("return document.getElementById('story').innerHTML")
+        assert browser.execute_script("return window.copydesk[0].draftSent.text").startswith(
+            "Skip to content\n\nThe ferry to Osterby")
+        root = browser.find_element(By.CSS_SELECTOR, "[data-copydesk]").shadow_root
+        bars = root.find_elements(By.CSS_SELECTOR, ".cd-rect")
+        assert len(bars) >= 2 and all(b.size["width"] > 10 for b in bars)
+        # Each bar lies on its words: the furniture line's bar spans the first paragraph's text.
+        first = browser.execute_script("""
+            const r = document.createRange(); const t = document.querySelector('#story p').firstChild;
+            r.selectNodeContents(t); const b = r.getBoundingClientRect(); return [b.left, b.top, b.width];""")
+        boxes = [browser.execute_script("const b = arguments[0].getBoundingClientRect(); return [b.left, b.top, b.width]",
+                                        bar) for bar in bars]
+        assert any(abs(x - first[0]) < 1 and abs(y - first[1]) < 1 and abs(w - first[2]) < 1 for x, y, w in boxes)
+        assert browser.execute_script("return document.getElementById('story').innerHTML") == before
         # Not listed: the desk's code is refused, the page says so, and the API answers 403 to that origin.
         browser.get(other_url + "/")
         wait(browser, "return Boolean(document.querySelector('.copydesk-refused'))")

@@ -224,6 +224,7 @@ export function textMap(root) {
   const walk = (node) => {
     for (const child of node.childNodes) {
       if (child.nodeType === Node.TEXT_NODE) {
+        if (/^\s*$/.test(child.nodeValue) && /[\r\n]/.test(child.nodeValue)) continue;  // the HTML's own indentation
         const value = child.nodeValue.replace(/[\r\n]/g, ' ');  // same length: offsets stay the node's
         map.push({node: child, start: text.length, end: text.length + value.length});
         text += value;

@@ -86,6 +86,7 @@ class Worker:
     process: Any
     conn: Any
     pid: int
+    retired: bool = False  # being replaced: an idle copy of it still in the queue is skipped, not replaced again
 
     def alive(self) -> bool:
         return self.process.is_alive()
@@ -166,10 +167,23 @@ class WorkerPool:
         workers = await asyncio.gather(*(loop.run_in_executor(self._threads, self._spawn) for _ in range(self.size)))
         for w in workers:
             self._idle.put_nowait(w)
+        self._watch = asyncio.ensure_future(self._watch_idle())
+
+    async def _watch_idle(self) -> None:
+        """Replace a worker that dies while idle (killed from outside, out of memory) within a second. The idle
+        queue is last-in first-out, so one at the bottom could otherwise wait a long time to be found."""
+        while not self._closing:
+            await asyncio.sleep(1.0)
+            with self._lock:
+                dead = [w for w in self._workers if not w.retired and not w.alive()]
+            for w in dead:
+                asyncio.ensure_future(self._replace(w))
 
     async def close(self) -> None:
         """Stop every worker: a polite stop first, then a kill for one that does not go."""
         self._closing = True
+        if getattr(self, "_watch", None) is not None:
+            self._watch.cancel()
         with self._lock:
             workers = list(self._workers)
             self._workers.clear()
@@ -196,6 +210,9 @@ class WorkerPool:
 
     async def _replace(self, worker: Worker) -> None:
         """Kill a worker (if it still runs) and start another in its place, in the background."""
+        if worker.retired:
+            return
+        worker.retired = True
         self._forget(worker)
         try:
             worker.process.kill()  # at once, not queued behind anything: its blocked call returns "died"
@@ -212,6 +229,7 @@ class WorkerPool:
         except RuntimeError as exc:
             print(f"copydesk serve: {exc}; trying again", file=sys.stderr, flush=True)
             await asyncio.sleep(1.0)
+            worker.retired = False  # let the retry through
             asyncio.ensure_future(self._replace(worker))  # the pool stays short meanwhile
             return
         self.replaced += 1
@@ -259,6 +277,8 @@ class WorkerPool:
                     worker = await asyncio.wait_for(self._idle.get(), max(0.001, deadline - loop.time()))
                 except asyncio.TimeoutError:
                     raise TimedOut("no worker became free in time") from None
+                if worker.retired:
+                    continue  # the watch found it dead and a replacement is on its way
                 if worker.alive():
                     return worker
                 asyncio.ensure_future(self._replace(worker))  # died while idle (killed from outside)
