@@ -203,6 +203,12 @@ def test_typed_draft_gets_underlines_at_the_reports_spans_ranked_as_the_json_rep
     active = browser.execute_script("return [...document.querySelectorAll('.cd-mirror mark.cd-active')]"
                                     ".map(m => m.textContent)")
     assert active == ["Regrettably"]
+    # Typing on does not close the card or lose the selection: the re-check keeps both while they remain.
+    browser.find_element(By.ID, "body").send_keys("More to follow.")
+    wait(browser, SETTLED)
+    assert not browser.find_element(By.ID, "card").get_attribute("hidden")
+    assert "NEU001" in browser.find_element(By.ID, "card").text
+    assert " NEU001 " in browser.find_element(By.CSS_SELECTOR, "button.cd-item[aria-current='true']").text
 
 
 def test_exports_are_the_reports_and_nothing_leaves_the_server(tmp_path, browser, desk):

@@ -26,7 +26,9 @@ export function attach(options) {
     }
   };
   scan();
-  new MutationObserver(scan).observe(document.body, {childList: true, subtree: true});
+  let pending = 0;  // a CMS may change its page a lot: look once a frame at most
+  new MutationObserver(() => { if (!pending) pending = requestAnimationFrame(() => { pending = 0; scan(); }); })
+    .observe(document.body, {childList: true, subtree: true});
   return sessions;
 }
 

@@ -149,7 +149,7 @@ async function main() {
     while (!(await client.healthy())) await new Promise((r) => setTimeout(r, 1000));
     watching = false;
     $('notice').textContent = 'copydesk is answering again.';
-    if (document.body.dataset.state === 'retrying') session.live.run();
+    if (document.body.dataset.state === 'retrying') start();  // its config may have changed with the restart
   }
 
   async function start() {

@@ -147,7 +147,10 @@ export class Session {
   }
 
   state(state, message) {
-    this.ui.status.textContent = message;
+    // The status line is an alert region: a routine "Checking…" would be read out after every pause in typing,
+    // so it is shown by the style sheet from the state, and only problems are written into it.
+    const text = state === 'checking' ? '' : message;
+    if (this.ui.status.textContent !== text) this.ui.status.textContent = text;
     this.ui.status.dataset.state = state;
     if (this.onState) this.onState(state, message);
   }
@@ -178,10 +181,30 @@ export class Session {
       overlay.paint(list, field.text);
       overlay.box.classList.remove('cd-stale');
     }
+    // A re-check keeps what the editor was looking at: the open card and the focused finding, if they remain.
+    const cardFor = this.ui.card.hidden ? null : this.ui.card.dataset.fingerprint;
+    const active = this.ui.list.contains(document.activeElement) ? document.activeElement.dataset.fingerprint : null;
+    const selected = this.current >= 0 && this.previous ? this.previous[this.current] : null;
     this.renderSummary(report, file);
     this.renderList();
-    if (this.current >= this.findings.length) this.current = -1;
-    this.ui.card.hidden = true;
+    const indexOf = (fp) => this.findings.findIndex((f) => f.fingerprint === fp);
+    const cardFocus = this.ui.card.contains(document.activeElement) ? document.activeElement.dataset.action || '' : null;
+    this.current = selected ? indexOf(selected) : -1;
+    if (this.current >= 0) this.mark(this.current);  // marked again, without scrolling away from the typing
+    if (active) {
+      const button = this.ui.list.querySelector(`button.cd-item[data-index="${indexOf(active)}"]`);
+      if (button) button.focus({preventScroll: true});
+    }
+    if (cardFor && indexOf(cardFor) >= 0) {
+      this.openCard(indexOf(cardFor), false);
+      if (cardFocus !== null) {
+        const again = cardFocus ? this.ui.card.querySelector(`button[data-action="${cardFocus}"]`) : null;
+        (again || this.ui.card.querySelector('h3')).focus({preventScroll: true});
+      }
+    } else {
+      this.ui.card.hidden = true;
+    }
+    this.previous = this.findings.map((f) => f.fingerprint);
     if (this.onRender) this.onRender(report);
     // From the last keystroke in this text to the frame that shows its underlines: benchmarks/warm.py desk-edit.
     if (typedAt !== undefined) {
@@ -207,19 +230,21 @@ export class Session {
     const s = report.summary;
     const blocking = this.findings.filter((f) => isBlocking(f, s.fail_on));
     const box = this.ui.summary;
-    box.replaceChildren();
     const verdict = document.createElement('strong');
+    let rest;
     if (s.failed) {
       verdict.textContent = `${ICONS.block} Blocks publication`;
       const codes = [...new Set(blocking.map((f) => f.code))].slice(0, 4).join(', ');
-      box.append(verdict, ` — ${blocking.length} finding${blocking.length === 1 ? '' : 's'} at or above ` +
-        `“${s.fail_on}”, the gate's fail level (${codes}).`);
+      rest = ` — ${blocking.length} finding${blocking.length === 1 ? '' : 's'} at or above ` +
+        `“${s.fail_on}”, the gate's fail level (${codes}).`;
     } else {
       verdict.textContent = '✔ Passes';
-      const rest = this.findings.length;
-      box.append(verdict, ` — nothing at or above “${s.fail_on}”, the gate's fail level` +
-        (rest ? `; ${rest} advisory finding${rest === 1 ? '' : 's'} to read.` : '.'));
+      const n = this.findings.length;
+      rest = ` — nothing at or above “${s.fail_on}”, the gate's fail level` +
+        (n ? `; ${n} advisory finding${n === 1 ? '' : 's'} to read.` : '.');
     }
+    // A live region: screen readers hear it again whenever it is rewritten, so rewrite it only when it changes.
+    if (box.textContent !== verdict.textContent + rest) box.replaceChildren(verdict, rest);
     box.dataset.failed = String(s.failed);
     if (this.ui.score) {
       this.ui.score.textContent = file.score === null || file.score === undefined ? '' : `score ${file.score}/100`;
@@ -275,15 +300,21 @@ export class Session {
   }
 
   // Make finding i the current one: mark its underline, scroll to it, select its span; optionally open its card.
+  // Finding i's underline and list item shown as the current one.
+  mark(i) {
+    const s = this.spans[i];
+    for (const [field, overlay] of this.overlays) overlay.setActive(field === s.field ? i : -1);
+    for (const b of this.ui.list.querySelectorAll('button.cd-item')) {
+      b.setAttribute('aria-current', b.dataset.index === String(i) ? 'true' : 'false');
+    }
+  }
+
   select(i, {card = false, focusField = false} = {}) {
     if (i < 0 || i >= this.findings.length) return;
     this.current = i;
     const s = this.spans[i];
-    for (const [field, overlay] of this.overlays) overlay.setActive(field === s.field ? i : -1);
+    this.mark(i);
     this.overlays.get(s.field).reveal(i);
-    for (const b of this.ui.list.querySelectorAll('button.cd-item')) {
-      b.setAttribute('aria-current', b.dataset.index === String(i) ? 'true' : 'false');
-    }
     if (focusField) s.field.select(s.start, s.end);
     if (this.ui.caret) this.ui.caret.textContent = `Finding ${i + 1} of ${this.findings.length}: ${this.describe(i)}`;
     if (card) this.openCard(i);
