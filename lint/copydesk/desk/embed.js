@@ -19,6 +19,9 @@ export function attach(options) {
   const attached = new WeakSet();
   const sessions = [];
   const scan = () => {
+    for (let i = sessions.length - 1; i >= 0; i--) {  // the CMS removed the field: take its desk away with it
+      if (!sessions[i].target.isConnected) sessions.splice(i, 1)[0].remove();
+    }
     for (const target of document.querySelectorAll(options.target)) {
       if (attached.has(target) || target.closest('[data-copydesk]')) continue;
       attached.add(target);
@@ -98,21 +101,16 @@ function attachOne(target, options) {
     return openCard(i, focus);
   };
 
-  // The toggle rides the field's bottom-right corner.
-  const follow = () => {
-    if (!target.isConnected) {  // the CMS removed the field: take the desk away with it
-      session.live.stop();
-      session.destroy();
-      host.remove();
-      return;
-    }
-    const r = target.getBoundingClientRect();
+  // The toggle rides the field's bottom-right corner, placed whenever the underlines are.
+  const overlay = session.overlays.get(field);
+  overlay.onPlace = (r) => {
     const h = host.getBoundingClientRect();
     toggle.style.left = `${r.right - h.left - toggle.offsetWidth - 4}px`;
     toggle.style.top = `${r.bottom - h.top + 4}px`;
-    requestAnimationFrame(follow);
   };
-  requestAnimationFrame(follow);
+  overlay.position();
+  session.target = target;
+  session.remove = () => { session.live.stop(); session.destroy(); host.remove(); };
   session.live.run();
   return session;
 }

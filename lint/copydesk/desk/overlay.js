@@ -55,24 +55,22 @@ export class FieldOverlay {
     this.layer.appendChild(this.box);
     this.marks = [];
     this.elements = new Map();  // finding index -> [elements]
-    this.place = () => this.position();
-    // The page around the field may move it at any time (a status line, a CMS toolbar): follow its box.
-    this.last = '';
-    const follow = () => {
-      if (!this.box.isConnected) return;
-      const r = this.field.getBoundingClientRect();
-      const key = `${r.left},${r.top},${r.width},${r.height},${this.field.scrollTop}`;
-      if (key !== this.last) this.position();
-      this.frame = requestAnimationFrame(follow);
-    };
-    this.frame = requestAnimationFrame(follow);
+    this.onPlace = null;  // called after each placing (the embed's button follows the field with it)
+    // The page around the field may move it at any time (a status line, a CMS toolbar). Nothing runs while
+    // nothing changes: resizes, scrolls and changes to the page ask for one placing in the next frame.
+    this.frame = 0;
+    this.place = () => { if (!this.frame) this.frame = requestAnimationFrame(() => { this.frame = 0; this.position(); }); };
     window.addEventListener('resize', this.place);
     document.addEventListener('scroll', this.place, true);
     field.addEventListener('scroll', this.place);
-    if (window.ResizeObserver) {
-      this.resizer = new ResizeObserver(this.place);
-      this.resizer.observe(field);
-    }
+    field.addEventListener('input', this.place);
+    this.resizer = new ResizeObserver(this.place);
+    this.resizer.observe(field);
+    this.resizer.observe(document.body);
+    this.mutations = new MutationObserver((records) => {
+      if (records.some((r) => !this.layer.contains(r.target))) this.place();  // not our own drawing
+    });
+    this.mutations.observe(document.body, {childList: true, subtree: true, attributes: true, characterData: true});
   }
 
   destroy() {
@@ -80,7 +78,9 @@ export class FieldOverlay {
     window.removeEventListener('resize', this.place);
     document.removeEventListener('scroll', this.place, true);
     this.field.removeEventListener('scroll', this.place);
-    if (this.resizer) this.resizer.disconnect();
+    this.field.removeEventListener('input', this.place);
+    this.resizer.disconnect();
+    this.mutations.disconnect();
     this.box.remove();
   }
 
@@ -159,8 +159,8 @@ export class FieldOverlay {
   position() {
     if (!this.box.isConnected) return;
     const rect = this.field.getBoundingClientRect();
-    this.last = `${rect.left},${rect.top},${rect.width},${rect.height},${this.field.scrollTop}`;
     const layerRect = this.layer.getBoundingClientRect();
+    if (this.onPlace) this.onPlace(rect);
     const left = rect.left - layerRect.left;
     const top = rect.top - layerRect.top;
     if (this.editable) {
@@ -241,12 +241,14 @@ export function textMap(root) {
   return {text: text.replace(/\n+$/, '\n'), map};
 }
 
-export function rangeFor(map, start, end) {
-  const first = map.find((e) => e.start <= start && start < e.end);
-  const last = [...map].reverse().find((e) => e.start < end && end <= e.end);
-  if (!first || !last) return null;
+// A DOM range for [start, end) of textMap()'s text. A point outside every text node (an empty field) falls back
+// to the start or end of `root` when one is given; without one, null.
+export function rangeFor(map, start, end, root = null) {
+  const first = map.find((e) => e.start <= start && start < e.end) || map.find((e) => e.end === start);
+  const last = [...map].reverse().find((e) => e.start < end && end <= e.end) || map.find((e) => e.start === end);
+  if ((!first || !last) && !root) return null;
   const range = document.createRange();
-  range.setStart(first.node, start - first.start);
-  range.setEnd(last.node, end - last.start);
+  if (first) range.setStart(first.node, start - first.start); else range.setStart(root, 0);
+  if (last) range.setEnd(last.node, end - last.start); else range.setEnd(root, root.childNodes.length);
   return range;
 }

@@ -2,7 +2,7 @@
 // actions. The desk page gives it a headline and a body; the CMS embed gives it the CMS's own field.
 
 import {ApiError, LiveCheck} from './client.js';
-import {FieldOverlay, lineStarts, spanOf, textMap} from './overlay.js';
+import {FieldOverlay, lineStarts, rangeFor, spanOf, textMap} from './overlay.js';
 
 const RANK = {error: 0, warning: 1, info: 2};
 const ICONS = {block: '⊘', error: '✖', warning: '⚠', info: 'ℹ'};  // each with a word beside it
@@ -40,7 +40,7 @@ export class Field {
     el.focus();
     if (this.editable) {
       const {map} = textMap(el);
-      const range = rangeAt(map, start, end, el);
+      const range = rangeFor(map, start, end, el);
       const selection = window.getSelection();
       selection.removeAllRanges();
       selection.addRange(range);
@@ -74,23 +74,11 @@ export class Field {
       this.el.setSelectionRange(start, end);
       return;
     }
-    const range = rangeAt(textMap(this.el).map, start, end, this.el);
+    const range = rangeFor(textMap(this.el).map, start, end, this.el);
     const selection = window.getSelection();
     selection.removeAllRanges();
     selection.addRange(range);
   }
-}
-
-function rangeAt(map, start, end, root) {
-  const range = document.createRange();
-  const point = (offset, isEnd) => {
-    const hit = map.find((e) => (isEnd ? e.start < offset && offset <= e.end : e.start <= offset && offset < e.end)) ||
-      map.find((e) => offset === e.end);
-    return hit ? [hit.node, offset - hit.start] : [root, isEnd ? root.childNodes.length : 0];
-  };
-  range.setStart(...point(start, false));
-  range.setEnd(...point(end, true));
-  return range;
 }
 
 export class Session {
