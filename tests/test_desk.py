@@ -403,8 +403,8 @@ def test_server_stopped_mid_session_keeps_the_text_and_picks_up_again(tmp_path, 
         assert server.stop() == 0
         body = browser.find_element(By.ID, "body")
         body.send_keys("\nSkip to content\n")
-        wait(browser, "return document.body.dataset.state === 'retrying'")
-        status = browser.find_element(By.ID, "status").text
+        status = wait(browser, "return document.body.dataset.state === 'retrying' && "
+                               "document.getElementById('status').textContent")
         assert "not answering" in status and "your text is kept" in status
         # Kept in the browser's storage (within half a second of the last keystroke).
         wait(browser, "return (localStorage.getItem('copydesk-desk-draft-v1') || '').includes('Skip to content')")
@@ -430,25 +430,32 @@ def test_token_size_and_timeout_errors_are_one_line_and_keep_the_text(tmp_path, 
     server = Server(tmp_path, "--workers", "1", "--max-body-bytes", "4000", env={"COPYDESK_SERVE_TOKEN": TOKEN})
     try:
         open_desk(browser, server.url, ready=False)
-        wait(browser, "return document.body.dataset.state === 'token'")
+        said = wait(browser, "return document.body.dataset.state === 'token' && "
+                             "document.getElementById('status').textContent")
         assert not browser.find_element(By.ID, "token-box").get_attribute("hidden")
-        assert "needs an access token" in browser.find_element(By.ID, "status").text
+        assert "needs an access token" in said
         browser.find_element(By.ID, "token").send_keys(TOKEN + "\n")
         type_draft(browser, typed=False)
         assert browser.find_elements(By.CSS_SELECTOR, "button.cd-item")
         browser.find_element(By.ID, "body").send_keys("\n" + "The pier is long. " * 250)
-        wait(browser, "return document.body.dataset.state === 'too_large'")
-        assert "over the server's limit" in browser.find_element(By.ID, "status").text
+        said = wait(browser, "return document.body.dataset.state === 'too_large' && "
+                             "document.getElementById('status').textContent")
+        assert "over the server's limit" in said
         assert browser.find_element(By.ID, "body").get_attribute("value").endswith("The pier is long. ")
     finally:
         server.stop()
     server = Server(tmp_path, "--workers", "1", "--timeout", "0.001")
     try:
         open_desk(browser, server.url, ready=False)
+        wait(browser, "return document.body.dataset.state === 'timeout'")  # the empty draft's own check
+        sent = browser.execute_script("return window.copydeskDesk.live.stats.sent")
         browser.execute_script("const b = document.getElementById('body'); b.value = 'The pier reopened on Monday.';"
                                "b.dispatchEvent(new Event('input', {bubbles: true}));")
-        wait(browser, "return document.body.dataset.state === 'timeout'")
-        assert "timed out" in browser.find_element(By.ID, "status").text
+        # The line, read in the same moment as the state that the pasted text's check ended in.
+        said = wait(browser, "const s = window.copydeskDesk.live.stats; return s.sent > arguments[0] && "
+                             "!window.copydeskDesk.live.inflight && document.body.dataset.state === 'timeout' && "
+                             "document.getElementById('status').textContent", 30.0, sent)
+        assert "timed out" in said
         assert browser.find_element(By.ID, "body").get_attribute("value") == "The pier reopened on Monday."
     finally:
         server.stop()
